@@ -1,0 +1,85 @@
+# vmlab top-level build.  `make` builds the module and the userspace tools;
+# `make check` and `make demo` are the two commands the README promises.
+
+KDIR ?= $(lastword $(sort $(wildcard /lib/modules/*/build)))
+BUILD := build
+L1 := $(BUILD)/l1
+
+CC ?= cc
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Itests/lib -g
+CFLAGS ?= -O2
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+USER_SRCS := $(wildcard userspace/*.c)
+USER_LIB_SRCS := $(filter-out userspace/main.c,$(USER_SRCS))
+USER_HDRS := $(wildcard userspace/*.h) include/uapi/vmlab.h
+HOST_TEST_SRCS := $(wildcard tests/host/*.c)
+HOST_TESTS := $(patsubst tests/host/%.c,$(L1)/usr/libexec/vmlab/tests/%,$(HOST_TEST_SRCS))
+UNIT_TEST_SRCS := $(wildcard tests/unit/*.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_TEST_SRCS))
+
+.PHONY: all module userspace l1 clean setup check check-unit check-svm \
+	check-svm-4level check-vmx lint check-lint demo help
+
+all: module userspace l1
+
+help:
+	@echo "make            build kmod/vmlab.ko and $(BUILD)/vmlab"
+	@echo "make demo       set up, boot an emulated host if needed, show vmlab"
+	@echo "make check      set up, then run every test"
+	@echo "make lint       sparse + checkpatch --strict on kmod/"
+
+module:
+	@test -n "$(KDIR)" || { echo "make: no kernel build tree under /lib/modules/*/build: run scripts/setup or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace: $(BUILD)/vmlab
+
+$(BUILD)/vmlab: $(USER_SRCS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $(USER_SRCS)
+
+# What the emulated host gets: scripts/nested copies $(L1) onto its root.
+l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/run-host-tests
+
+$(L1)/usr/bin/vmlab: $(BUILD)/vmlab
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(L1)/usr/libexec/vmlab/tests/%: tests/host/%.c tests/lib/check.h $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+$(L1)/usr/libexec/vmlab/run-host-tests: tests/host/run-host-tests
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(BUILD)/unit/%: tests/unit/%.c $(USER_LIB_SRCS) $(USER_HDRS) tests/lib/check.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -O1 $(SAN_FLAGS) -Iuserspace -o $@ $< $(USER_LIB_SRCS)
+
+setup:
+	scripts/setup
+
+check-unit: $(UNIT_TESTS)
+	scripts/run-unit-tests $(UNIT_TESTS)
+
+check-svm check-svm-4level check-vmx: check-%: all
+	scripts/run-host-tests $*
+
+check-lint:
+	scripts/lint
+
+lint: check-lint
+
+check: setup
+	$(MAKE) all
+	scripts/check-all
+
+demo: setup
+	$(MAKE) all
+	scripts/demo
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)

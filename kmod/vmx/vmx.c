@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Intel VMX backend: detection and VMXON/VMXOFF per CPU.
+ */
+#include <linux/errno.h>
+#include <asm/asm.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+#include "vmlab.h"
+
+/* IA32_VMX_BASIC fields (SDM vol. 3, A.1) beyond those msr-index.h names. */
+#define VMX_BASIC_REVISION(b)	((u32)(b) & 0x7fffffff)
+#define VMX_BASIC_REGION_SIZE(b) (((b) >> VMX_BASIC_VMCS_SIZE_SHIFT) & 0x1fff)
+#define VMX_BASIC_MEMTYPE(b)	(((b) & VMX_BASIC_MEM_TYPE_MASK) >> \
+				 VMX_BASIC_MEM_TYPE_SHIFT)
+
+#define PROCBASED_SECONDARY	BIT(31)
+
+static u32 vmx_revision;
+
+static bool vmx_cpu_has_vmx(void)
+{
+	return boot_cpu_data.cpuid_level >= 1 &&
+	       (cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31));
+}
+
+/* Allowed-1 settings live in the high half of a capability MSR. */
+static u32 vmx_allowed1(u32 msr)
+{
+	u64 v;
+
+	if (rdmsrl_safe(msr, &v))
+		return 0;
+	return v >> 32;
+}
+
+static u64 vmx_features(u64 basic, u32 ctls2, u64 ept)
+{
+	u64 f = VMLAB_FEAT_NESTED_PAGING;
+
+	if (ctls2 & SECONDARY_EXEC_UNRESTRICTED_GUEST)
+		f |= VMLAB_FEAT_UNRESTRICTED_GUEST;
+	if ((ctls2 & SECONDARY_EXEC_ENABLE_VPID) &&
+	    (ept & ((u64)VMX_VPID_INVVPID_BIT << 32)))
+		f |= VMLAB_FEAT_TAGGED_TLB;
+	if (ept & VMX_EPT_AD_BIT)
+		f |= VMLAB_FEAT_EPT_AD;
+	if (ept & VMX_EPT_2MB_PAGE_BIT)
+		f |= VMLAB_FEAT_EPT_HUGE_2M;
+	if (ept & VMX_EPT_1GB_PAGE_BIT)
+		f |= VMLAB_FEAT_EPT_HUGE_1G;
+	if (basic & VMX_BASIC_TRUE_CTLS)
+		f |= VMLAB_FEAT_TRUE_CTLS;
+	if (pgtable_l5_enabled())
+		f |= VMLAB_FEAT_HOST_LA57;
+	return f;
+}
+
+/* Checks that vmlab's minimum (VMXON usable, EPT with WB) is there. */
+static int vmx_check_usable(u64 fc, u64 basic, u32 ctls2, u64 ept,
+			    const char **why)
+{
+	if ((fc & FEAT_CTL_LOCKED) && !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
+		*why = "VMX disabled by firmware (IA32_FEATURE_CONTROL locked)";
+		return -EPERM;
+	}
+	if (VMX_BASIC_REGION_SIZE(basic) > PAGE_SIZE ||
+	    (basic & VMX_BASIC_64) ||
+	    VMX_BASIC_MEMTYPE(basic) != VMX_BASIC_MEM_TYPE_WB) {
+		*why = "unsupported VMCS region layout in IA32_VMX_BASIC";
+		return -EOPNOTSUPP;
+	}
+	if (!(ctls2 & SECONDARY_EXEC_ENABLE_EPT) ||
+	    !(ept & VMX_EPT_PAGE_WALK_4_BIT) || !(ept & VMX_EPTP_WB_BIT) ||
+	    !(ept & VMX_EPT_INVEPT_BIT)) {
+		*why = "EPT (4-level, write-back, INVEPT) is required and absent";
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int vmx_probe(struct vmlab_caps *caps, const char **why)
+{
+	u64 fc, basic, ept = 0;
+	u32 procbased, ctls2 = 0;
+	int r;
+
+	if (!vmx_cpu_has_vmx())
+		return -ENODEV;
+	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc) ||
+	    rdmsrl_safe(MSR_IA32_VMX_BASIC, &basic)) {
+		*why = "VMX capability MSRs unreadable";
+		return -EIO;
+	}
+	procbased = vmx_allowed1(basic & VMX_BASIC_TRUE_CTLS ?
+				 MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+				 MSR_IA32_VMX_PROCBASED_CTLS);
+	if (procbased & PROCBASED_SECONDARY) {
+		ctls2 = vmx_allowed1(MSR_IA32_VMX_PROCBASED_CTLS2);
+		if (ctls2 & SECONDARY_EXEC_ENABLE_EPT)
+			rdmsrl_safe(MSR_IA32_VMX_EPT_VPID_CAP, &ept);
+	}
+	r = vmx_check_usable(fc, basic, ctls2, ept, why);
+	if (r)
+		return r;
+
+	vmx_revision = VMX_BASIC_REVISION(basic);
+	caps->backend = VMLAB_BACKEND_VMX;
+	caps->features = vmx_features(basic, ctls2, ept);
+	caps->paging_levels_mask = BIT(4);
+	if (ept & VMX_EPT_PAGE_WALK_5_BIT)
+		caps->paging_levels_mask |= BIT(5);
+	/* 4-level EPT maps 48 bits of guest-physical space. */
+	caps->paging_levels = (ept & VMX_EPT_PAGE_WALK_5_BIT) &&
+			      boot_cpu_data.x86_phys_bits > 48 ? 5 : 4;
+	caps->tlb_tags = caps->features & VMLAB_FEAT_TAGGED_TLB ? 0xffff : 0;
+	caps->phys_bits = boot_cpu_data.x86_phys_bits;
+	caps->raw[VMLAB_CAPS_RAW_VMX_BASIC] = basic;
+	if (procbased & PROCBASED_SECONDARY)
+		rdmsrl_safe(MSR_IA32_VMX_PROCBASED_CTLS2,
+			    &caps->raw[VMLAB_CAPS_RAW_VMX_PROCBASED2]);
+	caps->raw[VMLAB_CAPS_RAW_VMX_EPT_VPID] = ept;
+	rdmsrl_safe(MSR_IA32_VMX_MISC, &caps->raw[VMLAB_CAPS_RAW_VMX_MISC]);
+	return 0;
+}
+
+static void vmx_init_cpu_area(void *vmxon_region)
+{
+	*(u32 *)vmxon_region = vmx_revision;
+}
+
+/* A control register value must have every fixed-0 bit and no bit outside fixed-1. */
+static bool vmx_cr_fits(unsigned long cr, u32 fixed0_msr, u32 fixed1_msr)
+{
+	u64 fixed0, fixed1;
+
+	rdmsrl(fixed0_msr, fixed0);
+	rdmsrl(fixed1_msr, fixed1);
+	return (cr & fixed0) == fixed0 && !(cr & ~fixed1);
+}
+
+/* Makes sure VMXON outside SMX is allowed, locking the MSR if firmware did not. */
+static int vmx_unlock_vmxon(void)
+{
+	u64 fc;
+
+	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc))
+		return -EIO;
+	if (!(fc & FEAT_CTL_LOCKED)) {
+		fc |= FEAT_CTL_LOCKED | FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX;
+		if (wrmsrl_safe(MSR_IA32_FEAT_CTL, fc))
+			return -EIO;
+	}
+	return fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX ? 0 : -EPERM;
+}
+
+static int vmx_enable_cpu(phys_addr_t vmxon_pa)
+{
+	u8 fail = 1;
+	int r;
+
+	if (cr4_read_shadow() & X86_CR4_VMXE)
+		return -EBUSY;
+	r = vmx_unlock_vmxon();
+	if (r)
+		return r;
+	if (!vmx_cr_fits(read_cr0(), MSR_IA32_VMX_CR0_FIXED0,
+			 MSR_IA32_VMX_CR0_FIXED1) ||
+	    !vmx_cr_fits(__read_cr4() | X86_CR4_VMXE, MSR_IA32_VMX_CR4_FIXED0,
+			 MSR_IA32_VMX_CR4_FIXED1))
+		return -EIO;
+
+	cr4_set_bits(X86_CR4_VMXE);
+	/* VMfail sets CF or ZF; a fault (#UD, #GP) skips setna. */
+	asm volatile("1: vmxon %[pa]\n\t"
+		     "setna %[fail]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [fail] "+qm" (fail) : [pa] "m" (vmxon_pa) : "cc", "memory");
+	if (!fail)
+		return 0;
+	cr4_clear_bits(X86_CR4_VMXE);
+	return -EIO;
+}
+
+static void vmx_disable_cpu(void)
+{
+	/* A fault here means we were not in VMX operation: nothing to undo. */
+	asm volatile("1: vmxoff\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : : "cc", "memory");
+	cr4_clear_bits(X86_CR4_VMXE);
+}
+
+const struct vmlab_backend_ops vmlab_vmx_ops = {
+	.name		= "vmx",
+	.probe		= vmx_probe,
+	.init_cpu_area	= vmx_init_cpu_area,
+	.enable_cpu	= vmx_enable_cpu,
+	.disable_cpu	= vmx_disable_cpu,
+};
