@@ -44,7 +44,7 @@ static void hw_enable_this_cpu(void *unused)
 
 	if (c->on)
 		return;
-	r = vmlab_ops->enable_cpu(page_to_phys(c->area));
+	r = vmlab_ops->enable_cpu(page_address(c->area), page_to_phys(c->area));
 	if (r) {
 		atomic_cmpxchg(&hw_enable_error, 0, r);
 		return;
@@ -162,7 +162,7 @@ static void hw_free_areas(void)
 		struct vmlab_cpu *c = per_cpu_ptr(&vmlab_cpus, cpu);
 
 		if (c->area)
-			__free_page(c->area);
+			__free_pages(c->area, vmlab_ops->cpu_area_order);
 		c->area = NULL;
 	}
 }
@@ -175,7 +175,8 @@ static int hw_alloc_areas(void)
 		struct vmlab_cpu *c = per_cpu_ptr(&vmlab_cpus, cpu);
 
 		c->area = alloc_pages_node(cpu_to_node(cpu),
-					   GFP_KERNEL | __GFP_ZERO, 0);
+					   GFP_KERNEL | __GFP_ZERO,
+					   vmlab_ops->cpu_area_order);
 		if (!c->area) {
 			hw_free_areas();
 			return -ENOMEM;
@@ -184,6 +185,12 @@ static int hw_alloc_areas(void)
 			vmlab_ops->init_cpu_area(page_address(c->area));
 	}
 	return 0;
+}
+
+/* The backend's per-CPU area of @cpu (valid while the module is loaded). */
+void *vmlab_cpu_area(int cpu)
+{
+	return page_address(per_cpu_ptr(&vmlab_cpus, cpu)->area);
 }
 
 int vmlab_hw_init(void)

@@ -8,6 +8,7 @@
 
 #include <linux/module.h>
 #include <linux/errno.h>
+#include <linux/preempt.h>
 #include "vmlab.h"
 
 const struct vmlab_backend_ops *vmlab_ops;
@@ -51,24 +52,35 @@ static int __init vmlab_init(void)
 	r = vmlab_select_backend();
 	if (r)
 		return r;
-	r = vmlab_hw_init();
+	r = vmlab_ops->setup();
 	if (r)
 		return r;
+	r = vmlab_hw_init();
+	if (r)
+		goto teardown;
+	preempt_notifier_inc();
 	r = vmlab_dev_init();
-	if (r) {
-		vmlab_hw_exit();
-		return r;
-	}
+	if (r)
+		goto hw_exit;
 	pr_info("%s backend, %u-level nested paging, features %#llx\n",
 		vmlab_ops->name, vmlab_caps.paging_levels,
 		vmlab_caps.features);
 	return 0;
+
+hw_exit:
+	preempt_notifier_dec();
+	vmlab_hw_exit();
+teardown:
+	vmlab_ops->teardown();
+	return r;
 }
 
 static void __exit vmlab_exit(void)
 {
 	vmlab_dev_exit();
+	preempt_notifier_dec();
 	vmlab_hw_exit();
+	vmlab_ops->teardown();
 }
 
 module_init(vmlab_init);

@@ -158,7 +158,7 @@ static int vmx_unlock_vmxon(void)
 	return fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX ? 0 : -EPERM;
 }
 
-static int vmx_enable_cpu(phys_addr_t vmxon_pa)
+static int vmx_enable_cpu(void *area, phys_addr_t vmxon_pa)
 {
 	u8 fail = 1;
 	int r;
@@ -197,10 +197,47 @@ static void vmx_disable_cpu(void)
 	cr4_clear_bits(X86_CR4_VMXE);
 }
 
+static int vmx_setup(void)
+{
+	return 0;
+}
+
+static void vmx_teardown(void)
+{
+}
+
+/* EPT entries: read/write/execute bits; leaves are write-back memory. */
+#define EPT_R		BIT_ULL(0)
+#define EPT_W		BIT_ULL(1)
+#define EPT_X		BIT_ULL(2)
+#define EPT_MT_WB	(6ULL << 3)
+
+static u64 vmx_npt_table(phys_addr_t table)
+{
+	return table | EPT_R | EPT_W | EPT_X;
+}
+
+static u64 vmx_npt_leaf(phys_addr_t page, bool writable)
+{
+	return page | EPT_R | EPT_X | EPT_MT_WB | (writable ? EPT_W : 0);
+}
+
+/* Running guests on VMX comes with the VMX backend proper (issue 4). */
+static int vmx_vcpu_create(struct vmlab_vcpu *vcpu)
+{
+	return -EOPNOTSUPP;
+}
+
 const struct vmlab_backend_ops vmlab_vmx_ops = {
 	.name		= "vmx",
 	.probe		= vmx_probe,
+	.cpu_area_order	= 0,
 	.init_cpu_area	= vmx_init_cpu_area,
 	.enable_cpu	= vmx_enable_cpu,
 	.disable_cpu	= vmx_disable_cpu,
+	.setup		= vmx_setup,
+	.teardown	= vmx_teardown,
+	.npt_table	= vmx_npt_table,
+	.npt_leaf	= vmx_npt_leaf,
+	.vcpu_create	= vmx_vcpu_create,
 };
