@@ -15,6 +15,11 @@ USER_LIB_SRCS := $(filter-out userspace/main.c,$(USER_SRCS))
 USER_HDRS := $(wildcard userspace/*.h) include/uapi/vmlab.h
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(L1)/usr/libexec/vmlab/tests/%,$(HOST_TEST_SRCS))
+GUEST_SRCS := $(filter-out tests/guest/lib.c,$(wildcard tests/guest/*.c))
+GUESTS := $(patsubst tests/guest/%.c,$(L1)/usr/share/vmlab/guests/%.bin,$(GUEST_SRCS))
+GUEST_CFLAGS := -m64 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-mno-red-zone -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	-nostdlib -O2 -Wall -Wextra -Werror -Itests/guest -Iinclude
 UNIT_TEST_SRCS := $(wildcard tests/unit/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_TEST_SRCS))
 
@@ -40,7 +45,23 @@ $(BUILD)/vmlab: $(USER_SRCS) $(USER_HDRS)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $(USER_SRCS)
 
 # What the emulated host gets: scripts/nested copies $(L1) onto its root.
-l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/run-host-tests
+l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/run-host-tests $(GUESTS)
+
+# Guest test programs: a boot stub (real -> protected -> long mode) and a
+# small library linked with each tests/guest/NAME.c into a flat binary.
+$(BUILD)/guest/%.o: tests/guest/%.c $(wildcard tests/guest/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guest/boot.o: tests/guest/boot.S $(wildcard tests/guest/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(L1)/usr/share/vmlab/guests/%.bin: $(BUILD)/guest/boot.o $(BUILD)/guest/lib.o $(BUILD)/guest/%.o tests/guest/guest.ld
+	@mkdir -p $(@D)
+	ld -m elf_x86_64 -nostdlib -T tests/guest/guest.ld -o $(BUILD)/guest/$*.elf \
+		$(BUILD)/guest/boot.o $(BUILD)/guest/lib.o $(BUILD)/guest/$*.o
+	objcopy -O binary $(BUILD)/guest/$*.elf $@
 
 $(L1)/usr/bin/vmlab: $(BUILD)/vmlab
 	@mkdir -p $(@D)
