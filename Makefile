@@ -49,6 +49,7 @@ l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/run-host-tests $(G
 
 # Guest test programs: a boot stub (real -> protected -> long mode) and a
 # small library linked with each tests/guest/NAME.c into a flat binary.
+.PRECIOUS: $(BUILD)/guest/%.o
 $(BUILD)/guest/%.o: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
@@ -59,7 +60,7 @@ $(BUILD)/guest/boot.o: tests/guest/boot.S $(wildcard tests/guest/*.h)
 
 $(L1)/usr/share/vmlab/guests/%.bin: $(BUILD)/guest/boot.o $(BUILD)/guest/lib.o $(BUILD)/guest/%.o tests/guest/guest.ld
 	@mkdir -p $(@D)
-	ld -m elf_x86_64 -nostdlib -T tests/guest/guest.ld -o $(BUILD)/guest/$*.elf \
+	ld -m elf_x86_64 -nostdlib --no-warn-rwx-segments -T tests/guest/guest.ld -o $(BUILD)/guest/$*.elf \
 		$(BUILD)/guest/boot.o $(BUILD)/guest/lib.o $(BUILD)/guest/$*.o
 	objcopy -O binary $(BUILD)/guest/$*.elf $@
 
@@ -67,7 +68,8 @@ $(L1)/usr/bin/vmlab: $(BUILD)/vmlab
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(L1)/usr/libexec/vmlab/tests/%: tests/host/%.c tests/lib/check.h $(USER_HDRS)
+$(L1)/usr/libexec/vmlab/tests/%: tests/host/%.c tests/lib/check.h $(wildcard tests/host/*.h) \
+		$(wildcard tests/guest/*.h) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
 

@@ -149,11 +149,51 @@ static int handle_ins(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit, u32 n)
 	return exit_io(vcpu, exit, n);
 }
 
+/*
+ * The address size of INS/OUTS when the exit does not report it (QEMU's
+ * SVM leaves EXITINFO1.A16/A32/A64 clear): the code segment's default,
+ * changed by an 0x67 prefix.  Returns 0, VMLAB_GVA_FAULTED or -EFAULT.
+ */
+static int string_addr_size(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
+{
+	u64 ip = vmlab_seg_base(vcpu, VMLAB_SEG_CS) + vmlab_reg(vcpu, VMLAB_RIP);
+	u8 bytes[VMLAB_INSN_MAX_LEN];
+	struct vmlab_segment cs;
+	unsigned int i, n;
+	u8 size;
+	int r;
+
+	if (!exit->insn_len || exit->insn_len > sizeof(bytes))
+		return -EFAULT;
+	r = vmlab_read_guest_virt(vcpu, ip, bytes, exit->insn_len, VMLAB_ACCESS_FETCH);
+	if (r)
+		return r;
+	vmlab_ops->get_segment(vcpu, VMLAB_SEG_CS, &cs);
+	size = cs.l ? 8 : cs.db ? 4 : 2;
+	n = vmlab_skip_prefixes(bytes, exit->insn_len, cs.l, NULL);
+	for (i = 0; i < n; i++)
+		if (bytes[i] == 0x67) {
+			size = size == 4 ? 2 : 4;	/* 64 -> 32, 32 <-> 16 */
+			break;
+		}
+	exit->io.addr_size = size;
+	return 0;
+}
+
 int vmlab_handle_io(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 {
 	u32 n;
+	int r;
 
 	if (exit->io.string) {
+		if (!exit->io.addr_size) {
+			r = string_addr_size(vcpu, exit);
+			if (r == VMLAB_GVA_FAULTED)
+				return 1;
+			if (r)
+				return vmlab_internal_error(vcpu, VMLAB_INTERNAL_GUEST_MEMORY,
+							    vmlab_reg(vcpu, VMLAB_RIP), 0);
+		}
 		n = string_count(vcpu, exit);
 		if (!n) {
 			vmlab_skip_insn(vcpu, exit->insn_len);

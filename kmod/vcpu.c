@@ -128,6 +128,7 @@ static void vcpu_enter_guest(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 		if (host_xcr0 != vcpu->xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 	}
+	vcpu->last_cpu = smp_processor_id();
 	vmlab_ops->run(vcpu, exit);
 	if (swap_xcr0 && host_xcr0 != vcpu->xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);

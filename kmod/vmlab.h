@@ -64,7 +64,7 @@ struct vmlab_exit {
 			u16 port;
 			u8 size;
 			bool in, string, rep;
-			u8 addr_size;	/* 2, 4 or 8: width of rSI/rDI/rCX */
+			u8 addr_size;	/* 2, 4, 8: rSI/rDI/rCX; 0: unknown */
 			u8 seg;		/* OUTS segment, VMLAB_SEG_UNKNOWN: decode */
 		} io;
 		struct {

@@ -23,17 +23,24 @@ static inline void stgi(void)
 	asm volatile("stgi" ::: "memory");
 }
 
-/* The core's copies of RAX/RSP/RIP/RFLAGS go back into the VMCB. */
-static void sync_dirty_regs(struct vmlab_vcpu *vcpu, struct vmcb_save_area *save)
+/*
+ * The core's copies of RAX/RSP/RIP/RFLAGS go back into the VMCB.  A new
+ * RIP means the instruction that exited is done, and so is the interrupt
+ * shadow of an STI or MOV SS right before it (svm_in_interrupt_shadow).
+ */
+static void sync_dirty_regs(struct vmlab_vcpu *vcpu, struct vmcb *vmcb)
 {
+	struct vmcb_save_area *save = &vmcb->save;
 	u32 dirty = vcpu->regs_dirty;
 
 	if (dirty & BIT(VMLAB_RAX))
 		save->rax = vcpu->regs[VMLAB_RAX];
 	if (dirty & BIT(VMLAB_RSP))
 		save->rsp = vcpu->regs[VMLAB_RSP];
-	if (dirty & BIT(VMLAB_RIP))
+	if (dirty & BIT(VMLAB_RIP)) {
 		save->rip = vcpu->regs[VMLAB_RIP];
+		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	}
 	if (dirty & BIT(VMLAB_RFLAGS))
 		save->rflags = vcpu->regs[VMLAB_RFLAGS];
 	vcpu->regs_dirty = 0;
@@ -125,6 +132,9 @@ static void decode_exit(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit, struct
 	static const u8 wbinvd[] = { 0x0f, 0x09 }, invd[] = { 0x0f, 0x08 };
 	u64 code = vmcb->control.exit_code | ((u64)vmcb->control.exit_code_hi << 32);
 
+	/* VMEXIT_INVALID is -1; QEMU's SVM writes only the low half. */
+	if (vmcb->control.exit_code == (u32)VMLAB_SVM_EXIT_INVALID)
+		code = VMLAB_SVM_EXIT_INVALID;
 	exit->raw_code = code;
 	exit->raw_info[0] = vmcb->control.exit_info_1;
 	exit->raw_info[1] = vmcb->control.exit_info_2;
@@ -231,7 +241,7 @@ void svm_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 				TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_FLUSH_ALL_ASID;
 		svm->flush_tlb = false;
 	}
-	sync_dirty_regs(vcpu, &vmcb->save);
+	sync_dirty_regs(vcpu, vmcb);
 	vmcb->control.clean = 0;
 	if (swap_aux)
 		wrmsrl(MSR_TSC_AUX, svm->tsc_aux);

@@ -422,21 +422,31 @@ static bool event_pending(struct svm_vcpu *svm)
 	return svm->vmcb->control.event_inj & SVM_EVTINJ_VALID;
 }
 
+/*
+ * STI and MOV SS hold off interrupts for one instruction.  When the core
+ * has moved RIP past the instruction that exited (a skipped HLT after
+ * STI, say), that instruction is done and the shadow is over; the next
+ * entry clears it in the VMCB (sync_dirty_regs()).
+ */
+static bool svm_in_interrupt_shadow(struct vmlab_vcpu *vcpu)
+{
+	return (to_svm(vcpu)->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK) &&
+	       !(vcpu->regs_dirty & BIT(VMLAB_RIP));
+}
+
 bool svm_interrupt_allowed(struct vmlab_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
 	return (vmlab_reg(vcpu, VMLAB_RFLAGS) & X86_EFLAGS_IF) &&
-	       !(svm->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK) &&
-	       !event_pending(svm);
+	       !svm_in_interrupt_shadow(vcpu) && !event_pending(svm);
 }
 
 bool svm_nmi_allowed(struct vmlab_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
-	return !svm->nmi_masked &&
-	       !(svm->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK) &&
+	return !svm->nmi_masked && !svm_in_interrupt_shadow(vcpu) &&
 	       !event_pending(svm);
 }
 

@@ -61,6 +61,29 @@ static inline long host_meminfo_kb(const char *key)
 	return v;
 }
 
+/*
+ * Free memory in kB counting the pages parked on the per-CPU free lists,
+ * which MemFree leaves out and which swing by megabytes between two
+ * reads: summed from /proc/zoneinfo ("pages free" and the pagesets'
+ * "count:" lines).  -1 on error.
+ */
+static inline long host_free_kb_with_pcp(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256];
+	long pages = 0, v;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " pages free %ld", &v) == 1 ||
+		    sscanf(line, " count: %ld", &v) == 1)
+			pages += v;
+	}
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 /* Reads MSR @msr on @cpu through the msr driver; 0 on success. */
 static inline int host_rdmsr(int cpu, uint32_t msr, uint64_t *val)
 {
