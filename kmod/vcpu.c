@@ -24,6 +24,7 @@
 struct vmlab_vcpu_file {
 	struct vmlab_vcpu vcpu;
 	struct preempt_notifier pn;
+	atomic_t running;		/* a thread is in VMLAB_RUN */
 };
 
 static struct vmlab_vcpu_file *to_vf(struct vmlab_vcpu *vcpu)
@@ -344,6 +345,28 @@ static long vcpu_ioctl_loaded(struct vmlab_vcpu *vcpu, unsigned int cmd,
 	}
 }
 
+/*
+ * RUN holds the vCPU for as long as the guest runs, so a second thread
+ * trying to run it gets -EBUSY instead of waiting behind it.
+ */
+static long vcpu_ioctl_run(struct vmlab_vcpu *vcpu, unsigned long arg)
+{
+	atomic_t *running = &to_vf(vcpu)->running;
+	long r;
+
+	if (arg)
+		return -EINVAL;
+	if (atomic_cmpxchg(running, 0, 1))
+		return -EBUSY;
+	r = mutex_lock_killable(&vcpu->lock);
+	if (!r) {
+		r = vcpu_run(vcpu);
+		mutex_unlock(&vcpu->lock);
+	}
+	atomic_set(running, 0);
+	return r;
+}
+
 static long vmlab_vcpu_ioctl(struct file *filp, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -351,12 +374,11 @@ static long vmlab_vcpu_ioctl(struct file *filp, unsigned int cmd,
 	void __user *argp = (void __user *)arg;
 	long r;
 
+	if (cmd == VMLAB_RUN)
+		return vcpu_ioctl_run(vcpu, arg);
 	if (mutex_lock_killable(&vcpu->lock))
 		return -EINTR;
 	switch (cmd) {
-	case VMLAB_RUN:
-		r = arg ? -EINVAL : vcpu_run(vcpu);
-		break;
 	case VMLAB_GET_XSAVE:
 		r = vcpu_get_xsave(vcpu, argp);
 		break;
@@ -425,9 +447,10 @@ static struct vmlab_vcpu *vcpu_alloc(struct vmlab_vm *vm, u32 id)
 {
 	struct vmlab_vcpu_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
 	struct vmlab_vcpu *vcpu;
+	int r = -ENOMEM;
 
 	if (!vf)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	vcpu = &vf->vcpu;
 	vcpu->vm = vm;
 	vcpu->id = id;
@@ -443,7 +466,9 @@ static struct vmlab_vcpu *vcpu_alloc(struct vmlab_vm *vm, u32 id)
 	/* The boot processor's APIC at its architectural address, enabled. */
 	vcpu->apic_base = 0xfee00000ULL | BIT(11) | (id == 0 ? BIT(8) : 0);
 	vcpu->tlb_gen = atomic_read(&vm->tlb_gen);
-	if (vmlab_ops->vcpu_create(vcpu))
+	/* The backend's error (-EOPNOTSUPP: no vCPUs yet) is the caller's. */
+	r = vmlab_ops->vcpu_create(vcpu);
+	if (r)
 		goto free_fpu;
 	return vcpu;
 
@@ -453,7 +478,7 @@ free_run:
 	free_page((unsigned long)vcpu->run);
 free_vf:
 	kfree(vf);
-	return NULL;
+	return ERR_PTR(r);
 }
 
 int vmlab_vcpu_create(struct vmlab_vm *vm, unsigned long id)
@@ -464,8 +489,8 @@ int vmlab_vcpu_create(struct vmlab_vm *vm, unsigned long id)
 	if (id >= VMLAB_MAX_VCPUS)
 		return -EINVAL;
 	vcpu = vcpu_alloc(vm, id);
-	if (!vcpu)
-		return -ENOMEM;
+	if (IS_ERR(vcpu))
+		return PTR_ERR(vcpu);
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
 		r = -EEXIST;

@@ -9,8 +9,10 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
-#include <asm/vmx.h>
-#include "vmlab.h"
+#include <asm/reboot.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include "vmx.h"
 
 /* IA32_VMX_BASIC fields (SDM vol. 3, A.1) beyond those msr-index.h names. */
 #define VMX_BASIC_REVISION(b)	((u32)(b) & 0x7fffffff)
@@ -19,8 +21,16 @@
 				 VMX_BASIC_MEM_TYPE_SHIFT)
 
 #define PROCBASED_SECONDARY	BIT(31)
+#define VMX_BASIC_INOUT_INFO	BIT_ULL(54)
+#define EPT_CAP_INVEPT_SINGLE	BIT_ULL(25)
+#define EPT_CAP_INVVPID_SINGLE	BIT_ULL(41)
 
-static u32 vmx_revision;
+u32 vmx_revision;
+struct vmx_controls vmx_ctls;
+bool vmx_has_ins_outs_info;
+u64 vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
+unsigned long vmx_invept_type, vmx_invvpid_type;
+void *vmx_msr_bitmap;
 
 static bool vmx_cpu_has_vmx(void)
 {
@@ -42,10 +52,9 @@ static u64 vmx_features(u64 basic, u32 ctls2, u64 ept)
 {
 	u64 f = VMLAB_FEAT_NESTED_PAGING;
 
-	if (ctls2 & SECONDARY_EXEC_UNRESTRICTED_GUEST)
+	if (vmx_ctls.proc2 & VMX_PROC2_UNRESTRICTED)
 		f |= VMLAB_FEAT_UNRESTRICTED_GUEST;
-	if ((ctls2 & SECONDARY_EXEC_ENABLE_VPID) &&
-	    (ept & ((u64)VMX_VPID_INVVPID_BIT << 32)))
+	if (vmx_ctls.proc2 & VMX_PROC2_VPID)
 		f |= VMLAB_FEAT_TAGGED_TLB;
 	if (ept & VMX_EPT_AD_BIT)
 		f |= VMLAB_FEAT_EPT_AD;
@@ -83,6 +92,28 @@ static int vmx_check_usable(u64 fc, u64 basic, u32 ctls2, u64 ept,
 	return 0;
 }
 
+static u64 vmx_cap(u64 basic, u32 true_msr, u32 msr)
+{
+	u64 v = 0;
+
+	rdmsrl_safe(basic & VMX_BASIC_TRUE_CTLS ? true_msr : msr, &v);
+	return v;
+}
+
+/* Reads the capability MSRs and picks the controls (controls.c). */
+static int vmx_read_controls(u64 basic, const char **why)
+{
+	struct vmx_ctl_caps c;
+
+	c.pin = vmx_cap(basic, MSR_IA32_VMX_TRUE_PINBASED_CTLS, MSR_IA32_VMX_PINBASED_CTLS);
+	c.proc = vmx_cap(basic, MSR_IA32_VMX_TRUE_PROCBASED_CTLS, MSR_IA32_VMX_PROCBASED_CTLS);
+	c.exit = vmx_cap(basic, MSR_IA32_VMX_TRUE_EXIT_CTLS, MSR_IA32_VMX_EXIT_CTLS);
+	c.entry = vmx_cap(basic, MSR_IA32_VMX_TRUE_ENTRY_CTLS, MSR_IA32_VMX_ENTRY_CTLS);
+	c.proc2 = 0;
+	rdmsrl_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &c.proc2);
+	return vmx_choose_controls(&c, &vmx_ctls, why) ? -EOPNOTSUPP : 0;
+}
+
 static int vmx_probe(struct vmlab_caps *caps, const char **why)
 {
 	u64 fc, basic, ept = 0;
@@ -107,6 +138,19 @@ static int vmx_probe(struct vmlab_caps *caps, const char **why)
 	r = vmx_check_usable(fc, basic, ctls2, ept, why);
 	if (r)
 		return r;
+	r = vmx_read_controls(basic, why);
+	if (r)
+		return r;
+	/* VPID without INVVPID would leave stale translations: do without. */
+	if (!(ept & ((u64)VMX_VPID_INVVPID_BIT << 32)))
+		vmx_ctls.proc2 &= ~VMX_PROC2_VPID;
+	vmx_invept_type = (ept & EPT_CAP_INVEPT_SINGLE) ? 1 : 2;
+	vmx_invvpid_type = (ept & EPT_CAP_INVVPID_SINGLE) ? 1 : 2;
+	vmx_has_ins_outs_info = basic & VMX_BASIC_INOUT_INFO;
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmx_cr0_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmx_cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, vmx_cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, vmx_cr4_fixed1);
 
 	vmx_revision = VMX_BASIC_REVISION(basic);
 	caps->backend = VMLAB_BACKEND_VMX;
@@ -189,21 +233,13 @@ static int vmx_enable_cpu(void *area, phys_addr_t vmxon_pa)
 
 static void vmx_disable_cpu(void)
 {
+	vmx_clear_cpu_vmcss();
 	/* A fault here means we were not in VMX operation: nothing to undo. */
 	asm volatile("1: vmxoff\n\t"
 		     "2:\n\t"
 		     _ASM_EXTABLE(1b, 2b)
 		     : : : "cc", "memory");
 	cr4_clear_bits(X86_CR4_VMXE);
-}
-
-static int vmx_setup(void)
-{
-	return 0;
-}
-
-static void vmx_teardown(void)
-{
 }
 
 /* EPT entries: read/write/execute bits; leaves are write-back memory. */
@@ -222,22 +258,85 @@ static u64 vmx_npt_leaf(phys_addr_t page, bool writable)
 	return page | EPT_R | EPT_X | EPT_MT_WB | (writable ? EPT_W : 0);
 }
 
-/* Running guests on VMX comes with the VMX backend proper (issue 4). */
-static int vmx_vcpu_create(struct vmlab_vcpu *vcpu)
+/*
+ * The MSR bitmap: every MSR exits but those the VMCS switches itself.
+ * Reads of the low range are bits 0x000-0x3ff of the page, high range
+ * 0x400-0x7ff; writes follow at 0x800 and 0xc00 (SDM vol. 3, 24.6.9).
+ */
+static void msr_bitmap_allow(u8 *bitmap, u32 msr)
 {
-	return -EOPNOTSUPP;
+	u32 base;
+
+	if (msr < 0x2000)
+		base = 0;
+	else if (msr - 0xc0000000 < 0x2000)
+		base = 0x400;
+	else
+		return;
+	msr &= 0x1fff;
+	bitmap[base + msr / 8] &= ~BIT(msr % 8);
+	bitmap[base + 0x800 + msr / 8] &= ~BIT(msr % 8);
+}
+
+/* On a crash or emergency reboot: flush the VMCSs before VMXOFF. */
+static void vmx_emergency_clear(void)
+{
+	vmx_clear_cpu_vmcss();
+}
+
+static int vmx_setup(void)
+{
+	u8 *bitmap = (void *)__get_free_page(GFP_KERNEL);
+
+	if (!bitmap)
+		return -ENOMEM;
+	memset(bitmap, 0xff, PAGE_SIZE);
+	msr_bitmap_allow(bitmap, MSR_FS_BASE);
+	msr_bitmap_allow(bitmap, MSR_GS_BASE);
+	msr_bitmap_allow(bitmap, MSR_IA32_SYSENTER_CS);
+	msr_bitmap_allow(bitmap, MSR_IA32_SYSENTER_ESP);
+	msr_bitmap_allow(bitmap, MSR_IA32_SYSENTER_EIP);
+	vmx_msr_bitmap = bitmap;
+	vmx_percpu_init();
+	cpu_emergency_register_virt_callback(vmx_emergency_clear);
+	return 0;
+}
+
+static void vmx_teardown(void)
+{
+	cpu_emergency_unregister_virt_callback(vmx_emergency_clear);
+	free_page((unsigned long)vmx_msr_bitmap);
 }
 
 const struct vmlab_backend_ops vmlab_vmx_ops = {
-	.name		= "vmx",
-	.probe		= vmx_probe,
-	.cpu_area_order	= 0,
-	.init_cpu_area	= vmx_init_cpu_area,
-	.enable_cpu	= vmx_enable_cpu,
-	.disable_cpu	= vmx_disable_cpu,
-	.setup		= vmx_setup,
-	.teardown	= vmx_teardown,
-	.npt_table	= vmx_npt_table,
-	.npt_leaf	= vmx_npt_leaf,
-	.vcpu_create	= vmx_vcpu_create,
+	.name			= "vmx",
+	.probe			= vmx_probe,
+	.cpu_area_order		= 0,
+	.init_cpu_area		= vmx_init_cpu_area,
+	.enable_cpu		= vmx_enable_cpu,
+	.disable_cpu		= vmx_disable_cpu,
+	.setup			= vmx_setup,
+	.teardown		= vmx_teardown,
+	.npt_table		= vmx_npt_table,
+	.npt_leaf		= vmx_npt_leaf,
+	.vcpu_create		= vmx_vcpu_create,
+	.vcpu_free		= vmx_vcpu_free,
+	.vcpu_load		= vmx_vcpu_load,
+	.vcpu_put		= vmx_vcpu_put,
+	.run			= vmx_run,
+	.cache_regs		= vmx_cache_regs,
+	.get_sregs		= vmx_get_sregs,
+	.set_sregs		= vmx_set_sregs,
+	.get_segment		= vmx_get_segment,
+	.get_cpl		= vmx_get_cpl,
+	.get_cr4		= vmx_get_cr4,
+	.get_msr		= vmx_get_msr,
+	.set_msr		= vmx_set_msr,
+	.interrupt_allowed	= vmx_interrupt_allowed,
+	.nmi_allowed		= vmx_nmi_allowed,
+	.inject_irq		= vmx_inject_irq,
+	.inject_nmi		= vmx_inject_nmi,
+	.inject_exception	= vmx_inject_exception,
+	.enable_irq_window	= vmx_enable_irq_window,
+	.flush_tlb		= vmx_flush_tlb,
 };
