@@ -127,7 +127,16 @@ struct vmlab_run {
 			__u8 is_write;
 			__u8 pad[3];
 		} mmio;
-		/* VMLAB_EXIT_FAIL_ENTRY: the hardware's words */
+		/*
+		 * VMLAB_EXIT_FAIL_ENTRY: the hardware refused the guest state.
+		 * SVM: the exit code VMEXIT_INVALID (-1).  VMX: the exit
+		 * reason with bit 31 set (33: invalid guest state, 34: MSR
+		 * loading) and the exit qualification in bits 63:32; or
+		 * VMLAB_FAIL_ENTRY_VMFAIL | the VM-instruction error when
+		 * VMLAUNCH/VMRESUME failed; or
+		 * VMLAB_FAIL_ENTRY_NEEDS_UNRESTRICTED_GUEST when a VMX CPU
+		 * without unrestricted guest is asked to run real mode.
+		 */
 		struct {
 			__u64 hardware_entry_failure_reason;
 			__u32 cpu;
@@ -155,6 +164,9 @@ struct vmlab_run {
 		__u8 padding[256];
 	};
 };
+
+#define VMLAB_FAIL_ENTRY_VMFAIL			(1ULL << 63)
+#define VMLAB_FAIL_ENTRY_NEEDS_UNRESTRICTED_GUEST	(1ULL << 62)
 
 struct vmlab_memory_region {
 	__u32 slot;

@@ -15,8 +15,6 @@
 
 /* Exit reason bit 31: the VM entry itself failed (SDM vol. 3, 26.8). */
 #define EXIT_REASON_ENTRY_FAILED	BIT(31)
-/* hardware_entry_failure_reason for VMfailValid: the VM-instruction error. */
-#define VMX_FAIL_INSN_ERROR		BIT_ULL(63)
 
 /* IO qualification fields (SDM vol. 3, table 27-5). */
 #define IO_SIZE(q)	(((q) & 7) + 1)
@@ -237,11 +235,34 @@ static void decode_exit(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	decode_reason(vcpu, exit, reason & 0xffff, q);
 }
 
+static void fail_entry(struct vmlab_exit *exit, u64 reason)
+{
+	exit->kind = VMLAB_EK_FAIL_ENTRY;
+	exit->raw_code = 0;
+	exit->opcode_len = 0;
+	exit->insn_len = 0;
+	exit->hw_reason = reason;
+}
+
+/*
+ * Without unrestricted guest, VMX cannot run real mode (vmlab does not
+ * emulate it): say so instead of letting the entry fail obscurely.
+ */
+static bool can_run_mode(void)
+{
+	return (vmx_ctls.proc2 & VMX_PROC2_UNRESTRICTED) ||
+	       (vmcs_read(CR0_READ_SHADOW) & X86_CR0_PE);
+}
+
 void vmx_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	int failed;
 
+	if (!can_run_mode()) {
+		fail_entry(exit, VMLAB_FAIL_ENTRY_NEEDS_UNRESTRICTED_GUEST);
+		return;
+	}
 	vmx_load_guest_msrs(vmx);
 	refresh_host_crs(vmx);
 	sync_dirty_regs(vcpu);
@@ -256,11 +277,7 @@ void vmx_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	vmx_cache_regs(vcpu);
 	vcpu->regs_dirty = 0;
 	if (failed) {
-		exit->kind = VMLAB_EK_FAIL_ENTRY;
-		exit->raw_code = 0;
-		exit->opcode_len = 0;
-		exit->insn_len = 0;
-		exit->hw_reason = VMX_FAIL_INSN_ERROR | vmcs_read(VM_INSTRUCTION_ERROR);
+		fail_entry(exit, VMLAB_FAIL_ENTRY_VMFAIL | vmcs_read(VM_INSTRUCTION_ERROR));
 		return;
 	}
 	vmx->launched = true;
