@@ -270,14 +270,15 @@ void vmlab_emulate_cpuid(struct vmlab_vcpu *vcpu)
 
 	rcu_read_lock();
 	e = cpuid_lookup(rcu_dereference(vcpu->vm->cpuid), fn, idx);
+	/* A leaf absent from the table reads as zeros, per-vCPU fields too. */
 	if (e) {
 		regs[0] = e->eax;
 		regs[1] = e->ebx;
 		regs[2] = e->ecx;
 		regs[3] = e->edx;
+		cpuid_per_vcpu(vcpu, fn, regs);
 	}
 	rcu_read_unlock();
-	cpuid_per_vcpu(vcpu, fn, regs);
 	vmlab_set_reg(vcpu, VMLAB_RAX, regs[0]);
 	vmlab_set_reg(vcpu, VMLAB_RBX, regs[1]);
 	vmlab_set_reg(vcpu, VMLAB_RCX, regs[2]);

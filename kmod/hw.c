@@ -187,6 +187,12 @@ static int hw_alloc_areas(void)
 	return 0;
 }
 
+/* Whether this CPU runs with virtualization on; call with preemption off. */
+bool vmlab_hw_this_cpu_on(void)
+{
+	return this_cpu_read(vmlab_cpus.on);
+}
+
 /* The backend's per-CPU area of @cpu (valid while the module is loaded). */
 void *vmlab_cpu_area(int cpu)
 {

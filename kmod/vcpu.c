@@ -113,7 +113,8 @@ static void vcpu_enter_guest(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	exit->kind = VMLAB_EK_NONE;
 	preempt_disable();
 	local_irq_disable();
-	if (need_resched() || signal_pending(current))
+	/* A CPU going offline switched virtualization off: move on first. */
+	if (need_resched() || signal_pending(current) || !vmlab_hw_this_cpu_on())
 		goto out;
 	gen = atomic_read(&vcpu->vm->tlb_gen);
 	if (vcpu->tlb_gen != gen) {

@@ -284,6 +284,7 @@ void vmlab_hw_exit(void);
 int vmlab_hw_get(void);
 void vmlab_hw_put(void);
 void *vmlab_cpu_area(int cpu);
+bool vmlab_hw_this_cpu_on(void);
 
 /* dev.c: the /dev/vmlab misc device. */
 int vmlab_dev_init(void);

@@ -136,6 +136,9 @@ void vmx_vcpu_load(struct vmlab_vcpu *vcpu, int cpu)
 	bool moved = vmx->cpu != cpu;
 	unsigned long fs_base;
 
+	/* A CPU on its way offline has VMX off already: wait for migration. */
+	if (!vmlab_hw_this_cpu_on())
+		return;
 	if (moved) {
 		unsigned long flags;
 

@@ -4,6 +4,7 @@
 #define _VMLAB_VMX_H
 
 #include <linux/list.h>
+#include <asm/asm.h>
 #include <asm/vmx.h>
 #include <uapi/vmlab_vmx_exits.h>
 #include "controls.h"
@@ -36,17 +37,28 @@ static inline struct vmx_vcpu *to_vmx(struct vmlab_vcpu *vcpu)
 	return vcpu->arch;
 }
 
+/*
+ * VMREAD/VMWRITE fault only when VMX was switched off under a vCPU (CPU
+ * going offline, reboot); the fixup makes that a read of 0 or a lost
+ * write instead of an oops, and the run loop does not enter there.
+ */
 static inline u64 vmcs_read(unsigned long field)
 {
-	u64 value = 0;
+	u64 value;
 
-	asm volatile("vmread %1, %0" : "=rm" (value) : "r" (field) : "cc");
+	asm volatile("1: vmread %1, %0\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : "=r" (value) : "r" (field), "0" (0UL) : "cc");
 	return value;
 }
 
 static inline void vmcs_write(unsigned long field, u64 value)
 {
-	asm volatile("vmwrite %1, %0" : : "r" (field), "rm" (value) : "cc", "memory");
+	asm volatile("1: vmwrite %1, %0\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : "r" (field), "rm" (value) : "cc", "memory");
 }
 
 /* vmx.c */
