@@ -34,6 +34,20 @@ static bool msr_is_inert(u32 index)
 	}
 }
 
+/* Each PAT entry must name a memory type that exists (not 2, 3, or > 7). */
+bool vmlab_pat_valid(u64 pat)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
 int vmlab_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value)
 {
 	int r = vmlab_ops->get_msr(vcpu, index, value);

@@ -326,6 +326,7 @@ int vmlab_complete_userspace_io(struct vmlab_vcpu *vcpu);
 /* msr.c */
 int vmlab_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value);
 int vmlab_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value);
+bool vmlab_pat_valid(u64 pat);
 
 /* pio.c and mmio.c */
 int vmlab_handle_io(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit);

@@ -247,7 +247,16 @@ void svm_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 		wrmsrl(MSR_TSC_AUX, svm->tsc_aux);
 
 	clgi();
+	/*
+	 * With V_INTR_MASKING, the host's RFLAGS.IF at VMRUN decides whether
+	 * a host interrupt makes the guest exit: it must be set, or the CPU
+	 * stays in the guest, deaf to timers and IPIs.  GIF is clear, so no
+	 * interrupt is taken here; they wait for stgi() and, after that, for
+	 * the core's local_irq_enable().
+	 */
+	local_irq_enable();
 	vmlab_svm_enter(vcpu->regs, svm->vmcb_pa, svm_host_save_pa(cpu));
+	local_irq_disable();
 	if (swap_aux)
 		wrmsrl(MSR_TSC_AUX, *host_tsc_aux);
 	if (hw_breakpoint_active())

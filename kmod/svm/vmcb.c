@@ -336,19 +336,6 @@ int svm_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value)
 	}
 }
 
-static bool pat_valid(u64 pat)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 static bool efer_valid(u64 efer)
 {
 	return !(efer & ~EFER_GUEST_BITS);
@@ -367,7 +354,7 @@ int svm_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 		save->efer = (value & ~EFER_LMA) | (save->efer & EFER_LMA) | EFER_SVME;
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(value))
+		if (!vmlab_pat_valid(value))
 			return -EINVAL;
 		save->g_pat = value;
 		return 0;

@@ -309,19 +309,6 @@ int vmx_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value)
 	}
 }
 
-static bool pat_valid(u64 pat)
-{
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 int vmx_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 {
 	switch (index) {
@@ -333,7 +320,7 @@ int vmx_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 		set_efer(value);
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(value))
+		if (!vmlab_pat_valid(value))
 			return -EINVAL;
 		vmcs_write(GUEST_IA32_PAT, value);
 		return 0;
