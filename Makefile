@@ -10,9 +10,9 @@ CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Itests/
 CFLAGS ?= -O2
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-USER_SRCS := $(wildcard userspace/*.c)
+USER_SRCS := $(wildcard userspace/*.c userspace/*/*.c)
 USER_LIB_SRCS := $(filter-out userspace/main.c,$(USER_SRCS))
-USER_HDRS := $(wildcard userspace/*.h) include/uapi/vmlab.h
+USER_HDRS := $(wildcard userspace/*.h userspace/*/*.h) $(wildcard include/uapi/*.h)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(L1)/usr/libexec/vmlab/tests/%,$(HOST_TEST_SRCS))
 GUEST_SRCS := $(filter-out tests/guest/lib.c,$(wildcard tests/guest/*.c))
