@@ -35,6 +35,47 @@ struct boot_state {
 	uint64_t gdt_gpa;	/* where the runner may put its GDT (loader reserves it) */
 };
 
+/*
+ * Guest-physical memory map of the loaders.  Everything a loader writes
+ * besides the kernel lives below the EBDA, and kernels load at or above
+ * 1 MiB, so the pieces cannot overlap whatever the image says.
+ *
+ *   0x00000-0x00fff  real-mode IVT and BDA: left alone
+ *   0x01000-0x01fff  BOOT_GDT_GPA: the runner's GDT (boot_state.gdt_gpa)
+ *   0x02000-0x06fff  boot stack, ESP = BOOT_STACK_TOP
+ *   0x07000-0x07fff  BOOT_INFO_GPA: Linux boot_params (zero page), or the
+ *                    multiboot info with its memory map (+0x100), module
+ *                    list (+0x200), loader name (+0x300), module string
+ *                    (+0x340)
+ *   0x10000-0x7ffff  flat binaries (FLAT_LOAD_ADDR)
+ *   0x20000-0x2ffff  BOOT_CMDLINE_GPA: kernel command line, NUL included
+ *   0x9fc00-0xfffff  reserved in the memory map (EBDA, VGA, BIOS)
+ *   0x100000-        kernel (BOOT_KERNEL_GPA); initrd above the kernel
+ *
+ * The memory map given to the guest is RAM [0, 0x9fc00), reserved
+ * [0x9fc00, 1 MiB), RAM [1 MiB, end of RAM): no MMIO hole, which is why
+ * guests above LOADER_MAX_RAM are refused (the hole below 4 GiB would be
+ * claimed as RAM).  RAM is expected zeroed (fresh mmap); loaders zero the
+ * structures and bss they define.
+ */
+#define BOOT_GDT_GPA		0x1000
+#define BOOT_STACK_TOP		0x7000
+#define BOOT_INFO_GPA		0x7000
+#define BOOT_CMDLINE_GPA	0x20000
+#define BOOT_CMDLINE_MAX	0x10000		/* bytes, NUL included */
+#define BOOT_EBDA_GPA		0x9fc00
+#define BOOT_KERNEL_GPA		0x100000
+#define LOADER_MIN_RAM		0x200000ULL	/* low structures + 1 MiB of kernel */
+#define LOADER_MAX_RAM		(3ULL << 30)
+
+/* Linux 32-bit boot protocol selectors (__BOOT_CS, __BOOT_DS). */
+#define LINUX_BOOT_CS		0x10
+#define LINUX_BOOT_DS		0x18
+/* Multiboot: flat selectors in the runner's GDT; EAX magic at entry. */
+#define MULTIBOOT_BOOT_CS	0x08
+#define MULTIBOOT_BOOT_DS	0x10
+#define MULTIBOOT_BOOTLOADER_MAGIC	0x2BADB002
+
 enum image_format {
 	IMAGE_UNKNOWN,
 	IMAGE_BZIMAGE,
@@ -69,6 +110,13 @@ int load_multiboot(struct guest_ram *ram, const void *image, size_t size,
  */
 #define FLAT_LOAD_ADDR	0x10000
 #define FLAT_CS		0x1000
+/*
+ * Initial SP, with SS = DS = FLAT_CS (kvmtool uses 0x8000): the top of the
+ * 64 KiB segment, so images up to 64 KiB - 16 keep their bytes intact;
+ * larger ones must set up their own stack first.
+ */
+#define FLAT_SP		0xfff0
+#define FLAT_MAX_SIZE	(0x80000 - FLAT_LOAD_ADDR)
 int load_flat(struct guest_ram *ram, const void *image, size_t size,
 	      struct boot_state *out, char *err, size_t errlen);
 
