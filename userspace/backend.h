@@ -70,6 +70,8 @@ struct backend_ops {
 	/* Runs until an exit; fills @exit.  -1 only on a real error. */
 	int (*run)(struct vcpu *vcpu, struct vexit *exit);
 	bool (*ready_for_interrupt)(struct vcpu *vcpu);
+	/* The guest's RFLAGS.IF at the last exit. */
+	bool (*interrupts_enabled)(struct vcpu *vcpu);
 	void (*request_interrupt_window)(struct vcpu *vcpu, bool on);
 	int (*inject_interrupt)(struct vcpu *vcpu, uint8_t vector);
 };

@@ -292,6 +292,11 @@ static bool kvm_ready_for_interrupt(struct vcpu *vcpu)
 	return ((struct kvm_run *)vcpu->run)->ready_for_interrupt_injection;
 }
 
+static bool kvm_interrupts_enabled(struct vcpu *vcpu)
+{
+	return ((struct kvm_run *)vcpu->run)->if_flag;
+}
+
 static void kvm_request_interrupt_window(struct vcpu *vcpu, bool on)
 {
 	((struct kvm_run *)vcpu->run)->request_interrupt_window = on;
@@ -318,6 +323,7 @@ const struct backend_ops backend_kvm = {
 	.set_sregs = kvm_set_sregs,
 	.run = kvm_run,
 	.ready_for_interrupt = kvm_ready_for_interrupt,
+	.interrupts_enabled = kvm_interrupts_enabled,
 	.request_interrupt_window = kvm_request_interrupt_window,
 	.inject_interrupt = kvm_inject_interrupt,
 };

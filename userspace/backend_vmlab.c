@@ -189,6 +189,11 @@ static bool vmlab_ready_for_interrupt(struct vcpu *vcpu)
 	return ((struct vmlab_run *)vcpu->run)->ready_for_interrupt_injection;
 }
 
+static bool vmlab_interrupts_enabled(struct vcpu *vcpu)
+{
+	return ((struct vmlab_run *)vcpu->run)->if_flag;
+}
+
 static void vmlab_request_interrupt_window(struct vcpu *vcpu, bool on)
 {
 	((struct vmlab_run *)vcpu->run)->request_interrupt_window = on;
@@ -215,6 +220,7 @@ const struct backend_ops backend_vmlab = {
 	.set_sregs = vmlab_set_sregs,
 	.run = vmlab_run,
 	.ready_for_interrupt = vmlab_ready_for_interrupt,
+	.interrupts_enabled = vmlab_interrupts_enabled,
 	.request_interrupt_window = vmlab_request_interrupt_window,
 	.inject_interrupt = vmlab_inject_interrupt,
 };

@@ -7,11 +7,15 @@
 #include "caps.h"
 #include "cli.h"
 #include "device.h"
+#include "machine.h"
+#include "options.h"
 
 static const char usage_text[] =
 	"usage: vmlab COMMAND [OPTIONS]\n"
 	"\n"
 	"Commands:\n"
+	"  run --kernel FILE ...  run a guest (Linux bzImage, multiboot ELF, or\n"
+	"                         --flat binary) on vmlab or upstream KVM\n"
 	"  caps [--device PATH]   show the backend (vmx or svm) and the CPU\n"
 	"                         features /dev/vmlab reports\n"
 	"  version                print the tool's ABI version\n"
@@ -72,6 +76,18 @@ static int cmd_caps(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+static int cmd_run(int argc, char **argv)
+{
+	struct run_options opts;
+	int r = parse_run_options(argc, argv, &opts);
+
+	if (r > 0)
+		return CLI_EXIT_OK;
+	if (r < 0)
+		return CLI_EXIT_USAGE;
+	return machine_run(&opts);
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	(void)argv;
@@ -95,6 +111,7 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
+	{ "run", cmd_run },
 	{ "caps", cmd_caps },
 	{ "version", cmd_version },
 	{ "help", cmd_help },

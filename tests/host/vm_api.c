@@ -566,6 +566,105 @@ out:
 	tvm_close(&t);
 }
 
+/* mov $1,%eax; cpuid; hlt; mov $0xb,%eax; cpuid; hlt */
+static const uint8_t g_cpuid_1_b[] = {
+	0x66, 0xb8, 0x01, 0x00, 0x00, 0x00, 0x0f, 0xa2, 0xf4,
+	0x66, 0xb8, 0x0b, 0x00, 0x00, 0x00, 0x0f, 0xa2, 0xf4,
+};
+
+/* Runs to the next HLT and checks what CPUID left in EAX..EDX. */
+static void check_cpuid_result(struct tvcpu *c, uint32_t a, uint32_t b, uint32_t cx, uint32_t d)
+{
+	struct vmlab_regs regs;
+
+	CHECK_EQ(tvcpu_run_to_exit(c), 0);
+	CHECK_EQ(c->run->exit_reason, VMLAB_EXIT_HLT);
+	CHECK_EQ(ioctl(c->fd, VMLAB_GET_REGS, &regs), 0);
+	CHECK_EQ(regs.rax, a);
+	CHECK_EQ(regs.rbx, b);
+	CHECK_EQ(regs.rcx, cx);
+	CHECK_EQ(regs.rdx, d);
+}
+
+/*
+ * vCPU 1 runs CPUID leaves 1 and 0xb: absent from the table they read
+ * as zeros, APIC id included; present, they carry the vCPU's APIC id.
+ */
+static void cpuid_absent_leaves_read_as_zeros(void)
+{
+	struct tvm t;
+	struct tvcpu c = { -1, NULL };
+	struct vmlab_cpuid *tab = cpuid_alloc(2);
+
+	if (tvm_open(&t, 0x2000) || !tab)
+		goto out;
+	tvm_put(&t, CODE_GPA, g_cpuid_1_b, sizeof(g_cpuid_1_b));
+	tab->nent = 0;
+	CHECK_EQ(ioctl(t.fd, VMLAB_SET_CPUID, tab), 0);
+	if (tvcpu_open(&t, 1, &c) || tvcpu_start(&c, CODE_GPA, 0, 0x5555, 0x5555))
+		goto out;
+	check_cpuid_result(&c, 0, 0, 0, 0);
+	check_cpuid_result(&c, 0, 0, 0, 0);
+	/* The same leaves present (and otherwise zero). */
+	tab->nent = 2;
+	tab->entries[0].function = 1;
+	tab->entries[1].function = 0xb;
+	tab->entries[1].flags = VMLAB_CPUID_FLAG_SIGNIFICANT_INDEX;
+	CHECK_EQ(ioctl(t.fd, VMLAB_SET_CPUID, tab), 0);
+	if (tvcpu_start(&c, CODE_GPA, 0, 0, 0x5555))
+		goto out;
+	check_cpuid_result(&c, 0, 1u << 24, 0, 0);
+	check_cpuid_result(&c, 0, 0, 0, 1);
+out:
+	free(tab);
+	tvcpu_close(&c);
+	tvm_close(&t);
+}
+
+#define XSAVE_MXCSR		24	/* byte offsets in the XSAVE image */
+#define XSAVE_XFEATURES		512
+
+/* GET_XSAVE/SET_XSAVE round-trip; a header or MXCSR the CPU would refuse is -EINVAL. */
+static void xsave_round_trip_and_bad_images_get_einval(void)
+{
+	struct tvm t;
+	struct tvcpu c = { -1, NULL };
+	struct vmlab_xsave *x = calloc(1, sizeof(*x)), *y = calloc(1, sizeof(*y));
+	uint8_t *xb = (uint8_t *)x;
+	uint32_t mxcsr = 0x3f80;	/* all exceptions masked, round down */
+	uint64_t xfeatures;
+
+	if (tvm_open(&t, 0) || !x || !y || tvcpu_open(&t, 0, &c))
+		goto out;
+	CHECK_EQ(ioctl(c.fd, VMLAB_GET_XSAVE, x), 0);
+	CHECK_EQ(ioctl(c.fd, VMLAB_SET_XSAVE, x), 0);
+	memcpy(&xfeatures, xb + XSAVE_XFEATURES, 8);
+	xfeatures |= 3;		/* x87 and SSE state present */
+	memcpy(xb + XSAVE_XFEATURES, &xfeatures, 8);
+	memcpy(xb + XSAVE_MXCSR, &mxcsr, 4);
+	CHECK_EQ(ioctl(c.fd, VMLAB_SET_XSAVE, x), 0);
+	CHECK_EQ(ioctl(c.fd, VMLAB_GET_XSAVE, y), 0);
+	CHECK_EQ(*(uint32_t *)((uint8_t *)y + XSAVE_MXCSR), mxcsr);
+	/* A state component nobody enabled. */
+	xfeatures |= 1ULL << 62;
+	memcpy(xb + XSAVE_XFEATURES, &xfeatures, 8);
+	CHECK_ERRNO(ioctl(c.fd, VMLAB_SET_XSAVE, x), EINVAL);
+	xfeatures &= ~(1ULL << 62);
+	memcpy(xb + XSAVE_XFEATURES, &xfeatures, 8);
+	/* Reserved MXCSR bits. */
+	mxcsr = 0xffffffff;
+	memcpy(xb + XSAVE_MXCSR, &mxcsr, 4);
+	CHECK_ERRNO(ioctl(c.fd, VMLAB_SET_XSAVE, x), EINVAL);
+	/* Neither changed anything. */
+	CHECK_EQ(ioctl(c.fd, VMLAB_GET_XSAVE, y), 0);
+	CHECK_EQ(*(uint32_t *)((uint8_t *)y + XSAVE_MXCSR), 0x3f80);
+out:
+	free(x);
+	free(y);
+	tvcpu_close(&c);
+	tvm_close(&t);
+}
+
 static void interrupt_twice_gets_ebusy_bad_vector_einval(void)
 {
 	struct tvm t;
@@ -736,6 +835,8 @@ int main(void)
 	RUN(cpuid_bad_pointers_get_efault);
 	RUN(cpuid_bad_tables_are_refused);
 	RUN(get_cpuid_too_small_gets_e2big_and_the_size);
+	RUN(cpuid_absent_leaves_read_as_zeros);
+	RUN(xsave_round_trip_and_bad_images_get_einval);
 	RUN(interrupt_twice_gets_ebusy_bad_vector_einval);
 	RUN(run_with_an_argument_gets_einval);
 	RUN(vm_fd_unknown_ioctls_get_enotty);
