@@ -151,12 +151,19 @@ static int emulate(struct vmlab_vcpu *vcpu, const struct vmlab_mmio_insn *insn,
 	}
 }
 
-/* A fault on RAM: a mapping changed under the guest; retry it once. */
+/*
+ * A fault on RAM: a mapping changed under the guest; retry it.  Once per
+ * change: a second fault with no mapping gone away since means the
+ * nested tables are wrong, and retrying would loop for ever.
+ */
 static int ram_fault(struct vmlab_vcpu *vcpu, u64 gpa)
 {
-	if (vcpu->npf_retried)
+	int gen = atomic_read(&vcpu->vm->tlb_gen);
+
+	if (vcpu->npf_retried && vcpu->npf_gen == gen)
 		return vmlab_internal_error(vcpu, VMLAB_INTERNAL_NESTED_FAULT, gpa, 0);
 	vcpu->npf_retried = true;
+	vcpu->npf_gen = gen;
 	return 1;
 }
 

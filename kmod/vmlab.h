@@ -252,7 +252,8 @@ struct vmlab_vcpu {
 		u64 gpa;
 		u64 next_rip;
 	} mmio;
-	bool npf_retried;		/* a RAM fault was retried once */
+	bool npf_retried;		/* a RAM fault was retried... */
+	int npf_gen;			/* ...at this vm->tlb_gen */
 
 	int last_cpu;
 	int tlb_gen;

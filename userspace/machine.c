@@ -102,13 +102,26 @@ static void on_reset(void *opaque)
 	finish(opaque, 0);
 }
 
+/* Typed or piped input waits for room in the UART's FIFO: nothing is dropped. */
 static void on_console_input(void *opaque, const uint8_t *buf, size_t n)
 {
 	struct machine *m = opaque;
 
 	pthread_mutex_lock(&m->bus.lock);
-	uart_receive(&m->uart, buf, n);
+	while (n && !m->done) {
+		size_t fed = uart_receive(&m->uart, buf, n);
+
+		buf += fed;
+		n -= fed;
+		if (n)
+			pthread_cond_wait(&m->wake, &m->bus.lock);
+	}
 	pthread_mutex_unlock(&m->bus.lock);
+}
+
+static void on_uart_rx_ready(void *opaque)
+{
+	pthread_cond_broadcast(&((struct machine *)opaque)->wake);
 }
 
 static void on_console_quit(void *opaque)
@@ -123,7 +136,7 @@ static void on_console_quit(void *opaque)
 
 static int setup_devices(struct machine *m)
 {
-	static const struct uart_ops uart_ops = { .tx = on_uart_tx };
+	static const struct uart_ops uart_ops = { .tx = on_uart_tx, .rx_ready = on_uart_rx_ready };
 
 	io_bus_init(&m->bus, m->opts->debug_ioport);
 	pic_init(&m->pic, on_pic_output, m);

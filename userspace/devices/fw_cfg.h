@@ -54,7 +54,7 @@ int fw_cfg_register(struct fw_cfg *cfg, struct io_bus *bus);
 /*
  * Adds a file (selector FW_CFG_FILE_FIRST + n, in order of addition).
  * Returns 0, or -1 for an empty, too long (55 bytes max) or duplicate
- * name, or when FW_CFG_MAX_FILES are there.
+ * name, NULL @data with a size, or when FW_CFG_MAX_FILES are there.
  */
 int fw_cfg_add_file(struct fw_cfg *cfg, const char *name, const void *data, uint32_t size);
 

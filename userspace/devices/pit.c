@@ -509,9 +509,14 @@ void pit_init(struct pit *pit, struct irq_line irq0,
 	pit->clock = clock;
 	pit->clock_opaque = clock_opaque;
 	for (int i = 0; i < 3; i++) {
+		/* Mode 3 as a BIOS programs it, but idle: OUT high, no count. */
+		pit->ch[i].mode = 3;
+		pit->ch[i].mode_bits = 3;
 		pit->ch[i].access = ACCESS_WORD;
 		pit->ch[i].gate = i != 2;	/* channels 0 and 1 are wired high */
 	}
+	/* Taken as high without driving it: init order must not matter to the PIC. */
+	pit->irq0_level = true;
 	pit->io = (struct io_device){
 		.name = "pit", .base = PIT_BASE, .len = 4,
 		.opaque = pit, .read = pit_read, .write = pit_write,

@@ -64,7 +64,10 @@ struct pit {
 	uint64_t irq0_rises;	/* OUT0 rising edges already delivered */
 };
 
-/* No channel counts until programmed (no BIOS ran); channel 2's gate is low. */
+/*
+ * No channel counts until programmed (no BIOS ran): each waits in mode 3
+ * with OUT high (IRQ0 is not driven until then); channel 2's gate is low.
+ */
 void pit_init(struct pit *pit, struct irq_line irq0,
 	      uint64_t (*clock)(void *opaque), void *clock_opaque);
 /* Registers 0x40-0x43 and 0x61: 0, or -1 if taken. */
