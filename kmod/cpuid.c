@@ -42,6 +42,22 @@ u64 vmlab_guest_supported_xcr0(void)
 	return xgetbv(XCR_XFEATURE_ENABLED_MASK) & GUEST_XCR0_MASK;
 }
 
+/* Bytes an XSAVE of the features in @xcr0 needs (standard format). */
+static u32 xstate_size(u64 xcr0)
+{
+	u32 size = 512 + 64, i;	/* legacy area and XSAVE header */
+
+	for (i = 2; i < 64; i++) {
+		u32 eax, ebx, ecx, edx;
+
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		size = max(size, ebx + eax);	/* offset + size */
+	}
+	return size;
+}
+
 static void clear_leaf(struct vmlab_cpuid_entry *e)
 {
 	e->eax = 0;
@@ -76,8 +92,11 @@ static void hide_features(struct vmlab_cpuid_entry *e)
 		break;
 	case 0xd:
 		if (e->index == 0) {
+			/* Sizes must match the features offered, or guests refuse XSAVE. */
 			e->eax &= (u32)vmlab_guest_supported_xcr0();
 			e->edx &= (u32)(vmlab_guest_supported_xcr0() >> 32);
+			e->ecx = xstate_size(vmlab_guest_supported_xcr0());
+			e->ebx = xstate_size(XFEATURE_MASK_FP | XFEATURE_MASK_SSE);
 		} else if (e->index == 1) {
 			e->eax &= BIT(0) | BIT(1) | BIT(2);	/* XSAVEOPT, XSAVEC, XGETBV1 */
 			e->ecx = 0;			/* no XSS features */
@@ -244,7 +263,7 @@ cpuid_lookup(const struct vmlab_cpuid_table *t, u32 fn, u32 idx)
 }
 
 /* Fields that depend on the vCPU asking. */
-static void cpuid_per_vcpu(struct vmlab_vcpu *vcpu, u32 fn, u32 *regs)
+static void cpuid_per_vcpu(struct vmlab_vcpu *vcpu, u32 fn, u32 idx, u32 *regs)
 {
 	switch (fn) {
 	case 0x1:
@@ -257,6 +276,11 @@ static void cpuid_per_vcpu(struct vmlab_vcpu *vcpu, u32 fn, u32 *regs)
 	case 0xb:
 	case 0x1f:
 		regs[3] = vcpu->id;
+		break;
+	case 0xd:
+		/* EBX: the size XSAVE needs for what XCR0 enables now. */
+		if (idx == 0)
+			regs[1] = xstate_size(vcpu->xcr0);
 		break;
 	}
 }
@@ -276,7 +300,7 @@ void vmlab_emulate_cpuid(struct vmlab_vcpu *vcpu)
 		regs[1] = e->ebx;
 		regs[2] = e->ecx;
 		regs[3] = e->edx;
-		cpuid_per_vcpu(vcpu, fn, regs);
+		cpuid_per_vcpu(vcpu, fn, idx, regs);
 	}
 	rcu_read_unlock();
 	vmlab_set_reg(vcpu, VMLAB_RAX, regs[0]);

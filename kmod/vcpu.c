@@ -123,14 +123,16 @@ static void vcpu_enter_guest(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	}
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
-	swap_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) &&
-		    (vmlab_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE);
+	/*
+	 * The guest's XCR0 whether or not its CR4.OSXSAVE is set yet: it may
+	 * set it without an exit, and must then not see (or XSAVE) the host's.
+	 */
+	swap_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE);
 	if (swap_xcr0) {
 		host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 		if (host_xcr0 != vcpu->xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 	}
-	vcpu->last_cpu = smp_processor_id();
 	vmlab_ops->run(vcpu, exit);
 	if (swap_xcr0 && host_xcr0 != vcpu->xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
