@@ -134,8 +134,12 @@ static void vcpu_enter_guest(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 	}
 	vmlab_ops->run(vcpu, exit);
-	if (swap_xcr0 && host_xcr0 != vcpu->xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	if (swap_xcr0) {
+		/* An emulated CPU may let XSETBV through: keep what the guest set. */
+		vcpu->xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		if (host_xcr0 != vcpu->xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	}
 out:
 	local_irq_enable();
 	preempt_enable();
