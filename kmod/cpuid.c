@@ -66,8 +66,40 @@ static void clear_leaf(struct vmlab_cpuid_entry *e)
 	e->edx = 0;
 }
 
+/*
+ * Features the host kernel turned off (XSAVE after a consistency failure,
+ * say) stay off for the guest: the host could not switch their state.
+ */
+static void mask_by_host_kernel(struct vmlab_cpuid_entry *e)
+{
+	const u32 *cap = boot_cpu_data.x86_capability;
+
+	switch (e->function) {
+	case 0x1:
+		e->ecx &= cap[CPUID_1_ECX] | BIT(27);	/* OSXSAVE is per guest */
+		e->edx &= cap[CPUID_1_EDX];
+		break;
+	case 0x7:
+		if (e->index == 0) {
+			e->ebx &= cap[CPUID_7_0_EBX];
+			e->ecx &= cap[CPUID_7_ECX];
+			e->edx &= cap[CPUID_7_EDX];
+		}
+		break;
+	case 0xd:
+		if (!boot_cpu_has(X86_FEATURE_XSAVE))
+			clear_leaf(e);
+		break;
+	case 0x80000001:
+		e->ecx &= cap[CPUID_8000_0001_ECX];
+		e->edx &= cap[CPUID_8000_0001_EDX];
+		break;
+	}
+}
+
 static void hide_features(struct vmlab_cpuid_entry *e)
 {
+	mask_by_host_kernel(e);
 	switch (e->function) {
 	case 0x1:
 		e->ecx &= ~(BIT(3) |	/* MONITOR/MWAIT: intercepted */

@@ -103,6 +103,21 @@ static void vcpu_inject_events(struct vmlab_vcpu *vcpu)
 	vmlab_ops->enable_irq_window(vcpu, want_window);
 }
 
+/*
+ * Whatever XCR0 the guest ran with goes back to the host's.  An emulated
+ * CPU may let XSETBV through without an exit, so the value found here is
+ * the guest's current one.
+ */
+static void restore_host_xcr0(struct vmlab_vcpu *vcpu, u64 host_xcr0)
+{
+	u64 xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+	if (xcr0 != host_xcr0) {
+		vcpu->xcr0 = xcr0;
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	}
+}
+
 /* Enters the guest once; returns with the exit described in @exit. */
 static void vcpu_enter_guest(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 {
@@ -123,23 +138,15 @@ static void vcpu_enter_guest(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	}
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
-	/*
-	 * The guest's XCR0 whether or not its CR4.OSXSAVE is set yet: it may
-	 * set it without an exit, and must then not see (or XSAVE) the host's.
-	 */
 	swap_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE);
 	if (swap_xcr0) {
 		host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-		if (host_xcr0 != vcpu->xcr0)
+		if ((vmlab_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE) && host_xcr0 != vcpu->xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 	}
 	vmlab_ops->run(vcpu, exit);
-	if (swap_xcr0) {
-		/* An emulated CPU may let XSETBV through: keep what the guest set. */
-		vcpu->xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-		if (host_xcr0 != vcpu->xcr0)
-			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
-	}
+	if (swap_xcr0)
+		restore_host_xcr0(vcpu, host_xcr0);
 out:
 	local_irq_enable();
 	preempt_enable();

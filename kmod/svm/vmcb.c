@@ -462,6 +462,9 @@ void svm_inject_exception(struct vmlab_vcpu *vcpu, u8 vector, bool has_error,
 
 	if (vector == X86_TRAP_PF)
 		to_svm(vcpu)->vmcb->save.cr2 = cr2;
+	/* Real mode pushes no error code; VMRUN refuses one. */
+	if (!(to_svm(vcpu)->vmcb->save.cr0 & X86_CR0_PE))
+		has_error = false;
 	c->event_inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
 		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = error;

@@ -389,6 +389,9 @@ void vmx_inject_exception(struct vmlab_vcpu *vcpu, u8 vector, bool has_error,
 
 	if (vector == X86_TRAP_PF)
 		to_vmx(vcpu)->cr2 = cr2;
+	/* Real mode pushes no error code; VM entry refuses one. */
+	if (!(vmcs_read(GUEST_CR0) & X86_CR0_PE))
+		has_error = false;
 	if (has_error) {
 		info |= INTR_INFO_DELIVER_CODE_MASK;
 		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
