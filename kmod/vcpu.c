@@ -145,6 +145,7 @@ static void vcpu_enter_guest(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 	}
 	vmlab_ops->run(vcpu, exit);
+	vcpu->last_cpu = smp_processor_id();
 	if (swap_xcr0)
 		restore_host_xcr0(vcpu, host_xcr0);
 out:
