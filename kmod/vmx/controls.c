@@ -33,7 +33,8 @@ static int choose_pin_proc(const struct vmx_ctl_caps *caps,
 	__u32 missing;
 
 	if (vmx_adjust_control(caps->pin, VMX_PIN_EXT_INTR | VMX_PIN_NMI,
-			       VMX_PIN_VIRTUAL_NMIS, &out->pin, &missing)) {
+			       VMX_PIN_VIRTUAL_NMIS | VMX_PIN_PREEMPTION_TIMER,
+			       &out->pin, &missing)) {
 		*why = "external-interrupt or NMI exiting unavailable";
 		return -1;
 	}

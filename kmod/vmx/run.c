@@ -139,6 +139,7 @@ static void decode_reason(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit,
 {
 	switch (reason) {
 	case VMLAB_VMX_EXIT_EXTERNAL_INTERRUPT:
+	case VMLAB_VMX_EXIT_PREEMPTION_TIMER:
 		exit->kind = VMLAB_EK_EXTINT;
 		break;
 	case VMLAB_VMX_EXIT_EXCEPTION_NMI:
@@ -254,6 +255,18 @@ static bool can_run_mode(void)
 	       (vmcs_read(CR0_READ_SHADOW) & X86_CR0_PE);
 }
 
+/*
+ * A guest exits at least every millisecond when the CPU offers the VMX
+ * preemption timer, so the vCPU thread sees signals and reschedule
+ * requests even where host interrupts fail to make the guest exit (Bochs
+ * delivers none to a VMX guest).
+ */
+static void arm_preemption_timer(void)
+{
+	if (vmx_ctls.pin & VMX_PIN_PREEMPTION_TIMER)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_preemption_ticks);
+}
+
 void vmx_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -265,6 +278,7 @@ void vmx_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	}
 	vmx_load_guest_msrs(vmx);
 	refresh_host_crs(vmx);
+	arm_preemption_timer();
 	sync_dirty_regs(vcpu);
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);

@@ -10,6 +10,7 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <asm/reboot.h>
+#include <asm/tsc.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include "vmx.h"
@@ -30,6 +31,7 @@ struct vmx_controls vmx_ctls;
 bool vmx_has_ins_outs_info;
 u64 vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
 unsigned long vmx_invept_type, vmx_invvpid_type;
+u32 vmx_preemption_ticks;
 void *vmx_msr_bitmap;
 
 static bool vmx_cpu_has_vmx(void)
@@ -92,6 +94,16 @@ static int vmx_check_usable(u64 fc, u64 basic, u32 ctls2, u64 ept,
 	return 0;
 }
 
+/* One millisecond of VMX-preemption timer (TSC >> IA32_VMX_MISC[4:0]). */
+static u32 vmx_ms_in_timer_ticks(void)
+{
+	u64 misc = 0, ticks;
+
+	rdmsrl_safe(MSR_IA32_VMX_MISC, &misc);
+	ticks = (u64)(tsc_khz ? tsc_khz : 1000000) >> (misc & 0x1f);
+	return clamp_t(u64, ticks, 1, U32_MAX);
+}
+
 static u64 vmx_cap(u64 basic, u32 true_msr, u32 msr)
 {
 	u64 v = 0;
@@ -147,6 +159,7 @@ static int vmx_probe(struct vmlab_caps *caps, const char **why)
 	vmx_invept_type = (ept & EPT_CAP_INVEPT_SINGLE) ? 1 : 2;
 	vmx_invvpid_type = (ept & EPT_CAP_INVVPID_SINGLE) ? 1 : 2;
 	vmx_has_ins_outs_info = basic & VMX_BASIC_INOUT_INFO;
+	vmx_preemption_ticks = vmx_ms_in_timer_ticks();
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmx_cr0_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmx_cr0_fixed1);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, vmx_cr4_fixed0);

@@ -68,6 +68,7 @@ extern bool vmx_has_ins_outs_info;
 extern u64 vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
 extern void *vmx_msr_bitmap;
 extern unsigned long vmx_invept_type, vmx_invvpid_type;
+extern u32 vmx_preemption_ticks;
 
 /* vmcs.c */
 int vmx_vcpu_create(struct vmlab_vcpu *vcpu);

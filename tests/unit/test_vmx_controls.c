@@ -39,7 +39,8 @@ static void bochs_skylake_gets_everything_vmlab_uses(void)
 	const char *why = NULL;
 
 	CHECK_EQ(vmx_choose_controls(&bochs_skylake, &c, &why), 0);
-	CHECK_EQ(c.pin, 0x16 | VMX_PIN_EXT_INTR | VMX_PIN_NMI | VMX_PIN_VIRTUAL_NMIS);
+	CHECK_EQ(c.pin, 0x16 | VMX_PIN_EXT_INTR | VMX_PIN_NMI | VMX_PIN_VIRTUAL_NMIS |
+		 VMX_PIN_PREEMPTION_TIMER);
 	CHECK(c.proc & VMX_PROC_HLT);
 	CHECK(c.proc & VMX_PROC_UNCOND_IO);
 	CHECK(c.proc & VMX_PROC_SECONDARY);
