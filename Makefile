@@ -14,7 +14,10 @@ USER_SRCS := $(wildcard userspace/*.c userspace/*/*.c)
 USER_LIB_SRCS := $(filter-out userspace/main.c,$(USER_SRCS))
 USER_HDRS := $(wildcard userspace/*.h userspace/*/*.h) $(wildcard include/uapi/*.h)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
-HOST_TESTS := $(patsubst tests/host/%.c,$(L1)/usr/libexec/vmlab/tests/%,$(HOST_TEST_SRCS))
+HOST_TESTS := $(patsubst tests/host/%.c,$(L1)/usr/libexec/vmlab/tests/%,$(HOST_TEST_SRCS)) \
+	$(patsubst tests/host/%.sh,$(L1)/usr/libexec/vmlab/tests/%,$(wildcard tests/host/*.sh))
+RUNNER_GUESTS := $(L1)/usr/share/vmlab/runner/multiboot-hello.elf \
+	$(L1)/usr/share/vmlab/runner/initramfs.gz
 GUEST_SRCS := $(filter-out tests/guest/lib.c,$(wildcard tests/guest/*.c))
 GUESTS := $(patsubst tests/guest/%.c,$(L1)/usr/share/vmlab/guests/%.bin,$(GUEST_SRCS))
 GUEST_CFLAGS := -m64 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
@@ -45,7 +48,21 @@ $(BUILD)/vmlab: $(USER_SRCS) $(USER_HDRS)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $(USER_SRCS)
 
 # What the emulated host gets: scripts/nested copies $(L1) onto its root.
-l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/run-host-tests $(GUESTS)
+l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/run-host-tests $(GUESTS) \
+	$(RUNNER_GUESTS)
+
+$(L1)/usr/libexec/vmlab/tests/%: tests/host/%.sh
+	@mkdir -p $(@D)
+	cp $< $@
+
+# Guests of the runner tests: a multiboot kernel and a Linux guest.
+$(L1)/usr/share/vmlab/runner/initramfs.gz: tests/runner/linux-init scripts/make-linux-guest
+	scripts/make-linux-guest $(@D)
+
+$(L1)/usr/share/vmlab/runner/%.elf: tests/runner/%.S tests/runner/multiboot.ld
+	@mkdir -p $(@D) $(BUILD)/runner
+	as --32 -o $(BUILD)/runner/$*.o $<
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/runner/multiboot.ld -o $@ $(BUILD)/runner/$*.o
 
 # Guest test programs: a boot stub (real -> protected -> long mode) and a
 # small library linked with each tests/guest/NAME.c into a flat binary.
