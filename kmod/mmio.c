@@ -101,7 +101,7 @@ static enum vmlab_seg source_seg(const struct vmlab_mmio_insn *insn)
 static void finish_insn(struct vmlab_vcpu *vcpu, bool done)
 {
 	if (done)
-		vmlab_set_reg(vcpu, VMLAB_RIP, vcpu->mmio.next_rip);
+		vmlab_finish_insn_at(vcpu, vcpu->mmio.next_rip);
 }
 
 /* MOVS with its source in RAM and its destination the device. */

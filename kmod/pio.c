@@ -233,7 +233,7 @@ static int complete_ins(struct vmlab_vcpu *vcpu)
 			return vmlab_internal_error(vcpu, VMLAB_INTERNAL_GUEST_MEMORY, gva, 0);
 	}
 	if (advance_string(vcpu, VMLAB_RDI, io->count, io->size, io->addr_size, io->rep))
-		vmlab_set_reg(vcpu, VMLAB_RIP, io->next_rip);
+		vmlab_finish_insn_at(vcpu, io->next_rip);
 	return 1;
 }
 
@@ -251,7 +251,7 @@ static void complete_in(struct vmlab_vcpu *vcpu)
 	else
 		rax = data;
 	vmlab_set_reg(vcpu, VMLAB_RAX, rax);
-	vmlab_set_reg(vcpu, VMLAB_RIP, vcpu->io.next_rip);
+	vmlab_finish_insn_at(vcpu, vcpu->io.next_rip);
 }
 
 int vmlab_complete_io(struct vmlab_vcpu *vcpu)

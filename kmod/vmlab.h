@@ -128,6 +128,8 @@ enum vmlab_seg {
  * @nmi_allowed:	the guest would take an NMI now.
  * @inject_irq/@inject_nmi/@inject_exception: deliver on next entry.
  * @enable_irq_window:	exit as soon as @interrupt_allowed becomes true.
+ * @clear_interrupt_shadow: an emulated instruction completed: the STI or
+ *			MOV SS shadow it sat in is over.
  * @flush_tlb:		drop the guest's cached translations on next entry.
  */
 struct vmlab_backend_ops {
@@ -164,6 +166,7 @@ struct vmlab_backend_ops {
 	void (*inject_exception)(struct vmlab_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error, u64 cr2);
 	void (*enable_irq_window)(struct vmlab_vcpu *vcpu, bool enable);
+	void (*clear_interrupt_shadow)(struct vmlab_vcpu *vcpu);
 	void (*flush_tlb)(struct vmlab_vcpu *vcpu);
 };
 
@@ -274,9 +277,18 @@ static inline void vmlab_set_reg(struct vmlab_vcpu *vcpu, enum vmlab_reg r, u64 
 	vcpu->regs_dirty |= BIT(r);
 }
 
+/* Completes an emulated instruction at @rip: out of any STI/MOV SS shadow too. */
+static inline void vmlab_finish_insn_at(struct vmlab_vcpu *vcpu, u64 rip)
+{
+	vmlab_set_reg(vcpu, VMLAB_RIP, rip);
+	vmlab_ops->clear_interrupt_shadow(vcpu);
+}
+
+/* Completes an emulated instruction: past it, and out of any STI/MOV SS shadow. */
 static inline void vmlab_skip_insn(struct vmlab_vcpu *vcpu, u32 len)
 {
 	vmlab_set_reg(vcpu, VMLAB_RIP, vmlab_reg(vcpu, VMLAB_RIP) + len);
+	vmlab_ops->clear_interrupt_shadow(vcpu);
 }
 
 /* hw.c: reference-counted virtualization on all online CPUs. */

@@ -244,5 +244,6 @@ const struct vmlab_backend_ops vmlab_svm_ops = {
 	.inject_nmi		= svm_inject_nmi,
 	.inject_exception	= svm_inject_exception,
 	.enable_irq_window	= svm_enable_irq_window,
+	.clear_interrupt_shadow	= svm_clear_interrupt_shadow,
 	.flush_tlb		= svm_flush_tlb,
 };

@@ -58,6 +58,7 @@ void svm_inject_exception(struct vmlab_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error, u64 cr2);
 void svm_enable_irq_window(struct vmlab_vcpu *vcpu, bool enable);
 void svm_flush_tlb(struct vmlab_vcpu *vcpu);
+void svm_clear_interrupt_shadow(struct vmlab_vcpu *vcpu);
 void svm_nmi_iret(struct vmlab_vcpu *vcpu);
 
 /* run.c */

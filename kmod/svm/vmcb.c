@@ -488,6 +488,11 @@ void svm_enable_irq_window(struct vmlab_vcpu *vcpu, bool enable)
 	}
 }
 
+void svm_clear_interrupt_shadow(struct vmlab_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
 void svm_flush_tlb(struct vmlab_vcpu *vcpu)
 {
 	to_svm(vcpu)->flush_tlb = true;

@@ -410,6 +410,15 @@ void vmx_enable_irq_window(struct vmlab_vcpu *vcpu, bool enable)
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, proc);
 }
 
+void vmx_clear_interrupt_shadow(struct vmlab_vcpu *vcpu)
+{
+	u32 state = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (state & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   state & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
 static void invvpid_single(u16 vpid)
 {
 	struct {

@@ -351,5 +351,6 @@ const struct vmlab_backend_ops vmlab_vmx_ops = {
 	.inject_nmi		= vmx_inject_nmi,
 	.inject_exception	= vmx_inject_exception,
 	.enable_irq_window	= vmx_enable_irq_window,
+	.clear_interrupt_shadow	= vmx_clear_interrupt_shadow,
 	.flush_tlb		= vmx_flush_tlb,
 };

@@ -99,6 +99,7 @@ void vmx_inject_exception(struct vmlab_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error, u64 cr2);
 void vmx_enable_irq_window(struct vmlab_vcpu *vcpu, bool enable);
 void vmx_flush_tlb(struct vmlab_vcpu *vcpu);
+void vmx_clear_interrupt_shadow(struct vmlab_vcpu *vcpu);
 void vmx_reset_guest_state(struct vmlab_vcpu *vcpu);
 bool vmx_write_cr0(struct vmlab_vcpu *vcpu, u64 value);
 bool vmx_write_cr4(struct vmlab_vcpu *vcpu, u64 value);
