@@ -21,7 +21,9 @@
 void hlt_once(void);
 void regs_test(const uint64_t *in, uint64_t *out);
 uint64_t do_vmmcall(void);
+uint64_t do_vmcall(void);
 extern const char hlt_once_after[], regs_test_after_hlt[], do_vmmcall_insn[];
+extern const char do_vmcall_insn[];
 
 asm(".text\n"
     ".globl hlt_once, hlt_once_after\n"
@@ -94,6 +96,14 @@ asm(".text\n"
     "	xorl %eax, %eax\n"
     "do_vmmcall_insn:\n"
     "	vmmcall\n"
+    "	ret\n"
+
+    /* Intel's form of the same hypercall instruction. */
+    ".globl do_vmcall, do_vmcall_insn\n"
+    "do_vmcall:\n"
+    "	xorl %eax, %eax\n"
+    "do_vmcall_insn:\n"
+    "	vmcall\n"
     "	ret\n");
 
 /* First: XMM0 is what the host put in the XSAVE image. */
@@ -276,11 +286,17 @@ static void check_regs(void)
 	GCHECK_EQ(out[15], 0x8c7);
 }
 
+/* The hypercall instruction of the CPU's vendor: VMCALL on Intel, VMMCALL elsewhere. */
 static void check_vmmcall(void)
 {
+	uint32_t r[4];
+	int intel;
+
+	cpuid(0, 0, r);
+	intel = r[1] == 0x756e6547;	/* "Genu" */
 	report(CPU_MARK_VMMCALL);
-	report64((uintptr_t)do_vmmcall_insn);
-	GCHECK_EQ(do_vmmcall(), CPU_VMMCALL_RAX);
+	report64((uintptr_t)(intel ? do_vmcall_insn : do_vmmcall_insn));
+	GCHECK_EQ(intel ? do_vmcall() : do_vmmcall(), CPU_VMMCALL_RAX);
 }
 
 /* An exception with an IDT too small for it: #GP, #DF, shutdown. */

@@ -32,6 +32,9 @@
 #define EFER_LMA		(1ULL << 10)
 
 #define SVM_EXIT_VMMCALL	0x81
+#define VMX_EXIT_VMCALL		18
+/* The hypercall exit of the backend under test. */
+#define HYPERCALL_EXIT		(host_is_svm() ? SVM_EXIT_VMMCALL : VMX_EXIT_VMCALL)
 
 /* The standard XSAVE layout: legacy region, then the header. */
 #define XSAVE_MXCSR		24
@@ -209,7 +212,7 @@ static enum guest_action cpu_exit(struct guest *gg, void *arg)
 		return GUEST_CONTINUE;
 	}
 	if (r->exit_reason == VMLAB_EXIT_UNHANDLED &&
-	    r->unhandled.exit_code == SVM_EXIT_VMMCALL &&
+	    r->unhandled.exit_code == HYPERCALL_EXIT &&
 	    last_mark(gg, CPU_MARK_VMMCALL, &rip)) {
 		cs.vmmcalls++;
 		cs.vmmcall_info_rip = r->unhandled.info[3];
@@ -231,10 +234,6 @@ static enum guest_action cpu_exit(struct guest *gg, void *arg)
 static void guest_runs_cpu_checks_with_host_set_state(void)
 {
 	memset(&cs, 0, sizeof(cs));
-	if (!host_is_svm()) {
-		check_skip("VMMCALL is the SVM form");
-		return;
-	}
 	if (guest_create_id(&g, "cpu", VCPU_ID))
 		return;
 	guest_set_param(&g, 0, CPU_SCENARIO_ALL);
@@ -328,7 +327,7 @@ static void vmmcall_is_unhandled_with_rip_on_it(void)
 	NEED_RUN();
 	CHECK_EQ(cs.vmmcalls, 1);
 	CHECK(cs.vmmcall_ok, "wrong RIP");
-	CHECK_EQ(cs.vmmcall_backend, VMLAB_BACKEND_SVM);
+	CHECK_EQ(cs.vmmcall_backend, host_is_svm() ? VMLAB_BACKEND_SVM : VMLAB_BACKEND_VMX);
 }
 
 static void xsave_carries_xmm_registers_both_ways(void)
@@ -445,7 +444,10 @@ static void triple_fault_ends_in_a_shutdown_exit(void)
 	guest_close(&h);
 }
 
-/* CR0.NW without CR0.CD: VMRUN refuses the state; fixed, the vCPU runs. */
+/*
+ * Paging on with EFER.LME but without PAE (and LMA clear): both VMRUN and
+ * VM entry refuse it; fixed, the vCPU runs.
+ */
 static void invalid_state_fails_entry_and_is_recoverable(void)
 {
 	struct vmlab_sregs sregs, good;
@@ -457,13 +459,19 @@ static void invalid_state_fails_entry_and_is_recoverable(void)
 		return;
 	CHECK(ioctl(h.vcpu, VMLAB_GET_SREGS, &sregs) == 0, "GET_SREGS: %s", strerror(errno));
 	good = sregs;
-	sregs.cr0 = (sregs.cr0 | (1ULL << 29)) & ~(1ULL << 30);
+	sregs.cr0 |= 0x80000001ULL;		/* PG, PE */
+	sregs.cr4 &= ~0x20ULL;			/* no PAE */
+	sregs.efer = 0x100;			/* LME */
 	CHECK(ioctl(h.vcpu, VMLAB_SET_SREGS, &sregs) == 0, "SET_SREGS: %s", strerror(errno));
 	CHECK_EQ(guest_run_once(&h), 0);
 	CHECK(h.run->exit_reason == VMLAB_EXIT_FAIL_ENTRY, "%s",
 	      guest_describe_exit(&h, desc, sizeof(desc)));
 	if (host_is_svm())
 		CHECK_EQ(h.run->fail_entry.hardware_entry_failure_reason, ~0ULL);
+	else	/* an entry failure: exit reason with bit 31, or VMfail */
+		CHECK(h.run->fail_entry.hardware_entry_failure_reason & ((1ULL << 31) | (1ULL << 63)),
+		      "reason %#llx",
+		      (unsigned long long)h.run->fail_entry.hardware_entry_failure_reason);
 	CHECK(h.run->fail_entry.cpu < (uint32_t)host_online_cpus(), "cpu %u",
 	      h.run->fail_entry.cpu);
 	/*
