@@ -150,10 +150,13 @@ struct vmlab_run {
 		} internal;
 		/*
 		 * VMLAB_EXIT_UNHANDLED: an exit the module does not handle,
-		 * as the hardware reported it (SVM: EXITCODE, EXITINFO1/2,
-		 * EXITINTINFO; VMX: basic reason, qualification, guest
-		 * linear and physical address).  The guest's RIP still
-		 * points at the instruction that caused it.
+		 * as the hardware reported it.  @exit_code: SVM EXITCODE or
+		 * VMX exit reason (vmlab_svm_exits.h, vmlab_vmx_exits.h).
+		 * @info: SVM EXITINFO1, EXITINFO2, EXITINTINFO (error code
+		 * in bits 63:32), RIP; VMX exit qualification, guest-physical
+		 * address, exit interruption info (instruction length in bits
+		 * 63:32), RIP.  The guest's RIP still points at the
+		 * instruction that caused it.
 		 */
 		struct {
 			__u64 exit_code;

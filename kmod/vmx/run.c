@@ -221,12 +221,14 @@ static void decode_exit(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	exit->raw_code = reason;
 	exit->raw_info[0] = q;
 	exit->raw_info[1] = vmcs_read(GUEST_PHYSICAL_ADDRESS);
-	exit->raw_info[2] = vmcs_read(VM_EXIT_INTR_INFO);
-	exit->raw_info[3] = vmcs_read(GUEST_LINEAR_ADDRESS);
 	exit->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	exit->raw_info[2] = vmcs_read(VM_EXIT_INTR_INFO) | (u64)exit->insn_len << 32;
+	exit->raw_info[3] = vmcs_read(GUEST_RIP);
 	exit->opcode_len = 0;
 
 	if (reason & EXIT_REASON_ENTRY_FAILED) {
+		/* The VMCS was never launched: the next entry is a VMLAUNCH. */
+		to_vmx(vcpu)->launched = false;
 		exit->kind = VMLAB_EK_FAIL_ENTRY;
 		exit->hw_reason = reason | (q << 32);
 		return;
@@ -294,6 +296,6 @@ void vmx_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 		fail_entry(exit, VMLAB_FAIL_ENTRY_VMFAIL | vmcs_read(VM_INSTRUCTION_ERROR));
 		return;
 	}
-	vmx->launched = true;
+	vmx->launched = true;	/* decode_exit() undoes it for an entry failure */
 	decode_exit(vcpu, exit);
 }
