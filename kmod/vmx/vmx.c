@@ -9,7 +9,6 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
-#include <asm/reboot.h>
 #include <asm/tsc.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -291,12 +290,6 @@ static void msr_bitmap_allow(u8 *bitmap, u32 msr)
 	bitmap[base + 0x800 + msr / 8] &= ~BIT(msr % 8);
 }
 
-/* On a crash or emergency reboot: flush the VMCSs before VMXOFF. */
-static void vmx_emergency_clear(void)
-{
-	vmx_clear_cpu_vmcss();
-}
-
 static int vmx_setup(void)
 {
 	u8 *bitmap = (void *)__get_free_page(GFP_KERNEL);
@@ -311,13 +304,16 @@ static int vmx_setup(void)
 	msr_bitmap_allow(bitmap, MSR_IA32_SYSENTER_EIP);
 	vmx_msr_bitmap = bitmap;
 	vmx_percpu_init();
-	cpu_emergency_register_virt_callback(vmx_emergency_clear);
+	/*
+	 * No cpu_emergency_register_virt_callback(): the kernel keeps one
+	 * callback and kvm_intel needs it to load beside vmlab.  On a crash
+	 * the kernel's emergency path still leaves VMX operation (VMXOFF).
+	 */
 	return 0;
 }
 
 static void vmx_teardown(void)
 {
-	cpu_emergency_unregister_virt_callback(vmx_emergency_clear);
 	free_page((unsigned long)vmx_msr_bitmap);
 }
 
