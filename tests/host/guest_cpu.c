@@ -13,23 +13,6 @@
 #define N_ELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define VCPU_ID		3
 
-#define MSR_IA32_TSC		0x00000010
-#define MSR_IA32_SYSENTER_CS	0x00000174
-#define MSR_IA32_SYSENTER_ESP	0x00000175
-#define MSR_IA32_SYSENTER_EIP	0x00000176
-#define MSR_IA32_CR_PAT		0x00000277
-#define MSR_EFER		0xc0000080
-#define MSR_STAR		0xc0000081
-#define MSR_LSTAR		0xc0000082
-#define MSR_CSTAR		0xc0000083
-#define MSR_SYSCALL_MASK	0xc0000084
-#define MSR_FS_BASE		0xc0000100
-#define MSR_GS_BASE		0xc0000101
-#define MSR_KERNEL_GS_BASE	0xc0000102
-#define MSR_TSC_AUX		0xc0000103
-#define EFER_SCE		(1ULL << 0)
-#define EFER_LME		(1ULL << 8)
-#define EFER_LMA		(1ULL << 10)
 
 #define SVM_EXIT_VMMCALL	0x81
 #define VMX_EXIT_VMCALL		18
@@ -492,6 +475,15 @@ static void invalid_state_fails_entry_and_is_recoverable(void)
 int main(void)
 {
 	check_prog = "guest_cpu";
+	if (getenv("ONLY")) {
+		if (strstr(getenv("ONLY"), "main"))
+			RUN(guest_runs_cpu_checks_with_host_set_state);
+		if (strstr(getenv("ONLY"), "triple"))
+			RUN(triple_fault_ends_in_a_shutdown_exit);
+		if (strstr(getenv("ONLY"), "fail"))
+			RUN(invalid_state_fails_entry_and_is_recoverable);
+		return 0;
+	}
 	RUN(guest_runs_cpu_checks_with_host_set_state);
 	RUN(cpuid_table_reaches_the_guest);
 	RUN(msrs_the_guest_wrote_are_what_get_msrs_reads);
