@@ -17,6 +17,7 @@ HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(L1)/usr/libexec/vmlab/tests/%,$(HOST_TEST_SRCS)) \
 	$(patsubst tests/host/%.sh,$(L1)/usr/libexec/vmlab/tests/%,$(wildcard tests/host/*.sh))
 RUNNER_GUESTS := $(L1)/usr/share/vmlab/runner/multiboot-hello.elf \
+	$(L1)/usr/share/vmlab/runner/multiboot-echo.elf \
 	$(L1)/usr/share/vmlab/runner/initramfs.gz
 GUEST_SRCS := $(filter-out tests/guest/lib.c,$(wildcard tests/guest/*.c))
 GUESTS := $(patsubst tests/guest/%.c,$(L1)/usr/share/vmlab/guests/%.bin,$(GUEST_SRCS))

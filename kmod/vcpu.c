@@ -160,14 +160,20 @@ static int vcpu_run(struct vmlab_vcpu *vcpu)
 	int r;
 
 	run->exit_reason = VMLAB_EXIT_UNKNOWN;
-	if (run->immediate_exit) {
-		run->exit_reason = VMLAB_EXIT_INTR;
-		return -EINTR;
-	}
 	vcpu_load(vcpu);
 	r = vmlab_complete_userspace_io(vcpu);
 	if (r <= 0)
 		goto out;
+	/*
+	 * Through "out", like any other exit: an interrupt queued since the
+	 * last exit must show as "not ready", or userspace would queue a
+	 * second one.
+	 */
+	if (run->immediate_exit) {
+		run->exit_reason = VMLAB_EXIT_INTR;
+		r = -EINTR;
+		goto out;
+	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {
 		if (signal_pending(current)) {

@@ -91,6 +91,12 @@ struct vcpu {
 	int fd;
 	void *run;		/* the mapped run page (vmlab or KVM layout) */
 	size_t run_size;
+	/*
+	 * The run page's immediate_exit byte: set from a signal handler, it
+	 * makes the next RUN return at once, so a kick that lands just before
+	 * RUN is entered is not lost.
+	 */
+	volatile uint8_t *immediate_exit;
 };
 
 /* Names of the neutral exit reasons, for the exit summary. */

@@ -112,6 +112,7 @@ static int kvm_create_vcpu(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 		close(vcpu->fd);
 		return -1;
 	}
+	vcpu->immediate_exit = &((struct kvm_run *)vcpu->run)->immediate_exit;
 	return 0;
 }
 

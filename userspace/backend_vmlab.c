@@ -94,6 +94,7 @@ static int vmlab_create_vcpu(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 		close(vcpu->fd);
 		return -1;
 	}
+	vcpu->immediate_exit = &((struct vmlab_run *)vcpu->run)->immediate_exit;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 /* The host side of the guest's serial console. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,9 +83,21 @@ static void *reader_main(void *arg)
 	bool quit = false;
 
 	for (;;) {
-		ssize_t n = read(STDIN_FILENO, in, sizeof(in));
+		struct pollfd p[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = con->stop_pipe[0], .events = POLLIN },
+		};
+		ssize_t n;
 		size_t m;
 
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		if (p[1].revents)
+			return NULL;	/* console_close() */
+		n = read(STDIN_FILENO, in, sizeof(in));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -103,8 +116,12 @@ int console_start_input(struct console *con)
 {
 	if (con->close_out)
 		return 0;	/* output goes to a file: no interactive input */
+	if (pipe2(con->stop_pipe, O_CLOEXEC))
+		return -1;
 	make_raw(con);
 	if (pthread_create(&con->reader, NULL, reader_main, con)) {
+		close(con->stop_pipe[0]);
+		close(con->stop_pipe[1]);
 		console_close(con);
 		return -1;
 	}
@@ -112,8 +129,24 @@ int console_start_input(struct console *con)
 	return 0;
 }
 
+/*
+ * The reader may be inside con->input(), waiting for room in the UART:
+ * the caller must have ended the run (and woken such waiters) first.
+ */
+static void stop_reader(struct console *con)
+{
+	if (!con->reader_started)
+		return;
+	(void)!write(con->stop_pipe[1], "", 1);
+	pthread_join(con->reader, NULL);
+	close(con->stop_pipe[0]);
+	close(con->stop_pipe[1]);
+	con->reader_started = false;
+}
+
 void console_close(struct console *con)
 {
+	stop_reader(con);
 	if (con->tty_raw) {
 		tcsetattr(STDIN_FILENO, TCSANOW, &con->saved);
 		con->tty_raw = false;

@@ -34,6 +34,7 @@ struct console {
 	struct console_escape esc;
 	pthread_t reader;
 	bool reader_started;
+	int stop_pipe[2];		/* console_close() wakes the reader through it */
 	/* Called from the reader thread with guest-bound bytes / on Ctrl-A x. */
 	void (*input)(void *opaque, const uint8_t *buf, size_t n);
 	void (*quit)(void *opaque);
@@ -45,7 +46,7 @@ int console_open(struct console *con, const char *dest);
 void console_write(struct console *con, uint8_t byte);
 /* Starts reading stdin (when @dest was the terminal and stdin is usable). */
 int console_start_input(struct console *con);
-/* Restores the terminal; safe to call more than once. */
+/* Stops the reader, restores the terminal; safe to call more than once. */
 void console_close(struct console *con);
 
 #endif

@@ -5,7 +5,9 @@
  * Threads: the vCPU loop runs on the main thread; a timer thread advances
  * the PIT and kicks the vCPU out of the guest (SIGUSR1) when an interrupt
  * becomes deliverable; the console thread feeds the UART.  All device
- * state is under the bus lock.
+ * state is under the bus lock.  The helper threads block every signal we
+ * handle, so kicks and termination signals reach the vCPU thread and
+ * interrupt RUN.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +55,10 @@ static int64_t wall_clock_cb(void *opaque)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
+
+/* The vCPU's immediate_exit byte, for the signal handlers. */
+static volatile uint8_t *volatile kick_flag;
+static volatile sig_atomic_t stop_signal;
 
 static void kick_vcpu(struct machine *m)
 {
@@ -280,7 +286,6 @@ static int setup(struct machine *m)
 	}
 	if (load_guest(m, &boot))
 		return -1;
-	m->vm.ops = strcmp(m->opts->backend, "kvm") ? &backend_vmlab : &backend_kvm;
 	if (m->vm.ops->create_vm(&m->vm))
 		return -1;
 	m->vm_created = true;
@@ -308,18 +313,29 @@ static void handle_io(struct machine *m, const struct vexit *e)
 	}
 }
 
+/* --debug-mmio: whether @page is logged already; records it if not (and there is room). */
+static bool mmio_page_logged(struct machine *m, uint64_t page)
+{
+	for (unsigned int i = 0; i < m->mmio_logged_count; i++)
+		if (m->mmio_logged[i] == page)
+			return true;
+	if (m->mmio_logged_count == MMIO_LOGGED_MAX)
+		return true;
+	m->mmio_logged[m->mmio_logged_count++] = page;
+	if (m->mmio_logged_count == MMIO_LOGGED_MAX)
+		fputs("vmlab: more unclaimed MMIO pages than are logged; the rest are not\r\n",
+		      stderr);
+	return false;
+}
+
 /* No MMIO devices yet: reads see all ones, writes vanish (logged once per page). */
 static void handle_mmio(struct machine *m, const struct vexit *e)
 {
-	unsigned int h = (e->mmio.addr >> 12) % (sizeof(m->mmio_logged) * 8);
-
 	if (!e->mmio.write)
 		memset(e->mmio.data, 0xff, e->mmio.len);
-	if (m->opts->debug_mmio && !(m->mmio_logged[h / 8] & (1u << (h % 8)))) {
-		m->mmio_logged[h / 8] |= 1u << (h % 8);
+	if (m->opts->debug_mmio && !mmio_page_logged(m, e->mmio.addr >> 12))
 		fprintf(stderr, "vmlab: unclaimed MMIO %s at %#" PRIx64 " (%u bytes)\r\n",
 			e->mmio.write ? "write" : "read", e->mmio.addr, e->mmio.len);
-	}
 }
 
 /* Injects the PIC's interrupt when the guest can take it; else asks to be told. Lock held. */
@@ -351,7 +367,7 @@ static void wait_for_interrupt(struct machine *m)
 		finish(m, 0);
 		return;
 	}
-	while (!m->done && !pic_has_interrupt(&m->pic)) {
+	while (!m->done && !stop_signal && !pic_has_interrupt(&m->pic)) {
 		uint64_t now = now_ns(), next;
 		struct timespec ts;
 
@@ -370,6 +386,48 @@ static void wait_for_interrupt(struct machine *m)
 		}
 		pthread_cond_timedwait(&m->wake, &m->bus.lock, &ts);
 	}
+}
+
+/* A kick: leave the guest now, or do not enter it if RUN has not started. */
+static void on_kick(int sig)
+{
+	(void)sig;
+	if (kick_flag)
+		*kick_flag = 1;
+}
+
+/* SIGINT/SIGTERM/SIGHUP: end the run cleanly (terminal restored, stats printed). */
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+	on_kick(sig);
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* No SA_RESTART: RUN and the waits in the loop must return EINTR. */
+static void install_signal_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_kick };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_stop;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+}
+
+/* A termination signal arrived: say where the guest was and end the run. Lock held. */
+static void stop_on_signal(struct machine *m)
+{
+	struct vmlab_regs regs;
+
+	fprintf(stderr, "\r\nvmlab: %s; ending the run", strsignal(stop_signal));
+	if (!m->vm.ops->get_regs(&m->vcpu, &regs))
+		fprintf(stderr, " (guest at rip %#" PRIx64 ", rflags %#" PRIx64 ")",
+			(uint64_t)regs.rip, (uint64_t)regs.rflags);
+	fputs("\r\n", stderr);
+	finish(m, 128 + stop_signal);
 }
 
 static void report_stop(struct machine *m, const struct vexit *e)
@@ -424,6 +482,10 @@ static int vcpu_loop(struct machine *m)
 
 	pthread_mutex_lock(&m->bus.lock);
 	while (!m->done) {
+		if (stop_signal) {
+			stop_on_signal(m);
+			break;
+		}
 		pit_update(&m->pit, now_ns());
 		deliver_interrupt(m);
 		m->in_guest = true;
@@ -437,6 +499,8 @@ static int vcpu_loop(struct machine *m)
 		}
 		pthread_mutex_lock(&m->bus.lock);
 		m->in_guest = false;
+		/* Kicks from now on find the lock held or in_guest false: start afresh. */
+		*m->vcpu.immediate_exit = 0;
 		handle_exit(m, &e);
 	}
 	pthread_mutex_unlock(&m->bus.lock);
@@ -469,9 +533,26 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-static void on_sigusr1(int sig)
+/* Starts the console and timer threads with our signals blocked: they go to the vCPU thread. */
+static int start_helper_threads(struct machine *m)
 {
-	(void)sig;	/* only here to interrupt RUN */
+	sigset_t block, old;
+	int r;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&block, stop_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	r = console_start_input(&m->console);
+	if (!r) {
+		r = pthread_create(&m->timer_thread, NULL, timer_main, m);
+		m->timer_started = !r;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r)
+		fprintf(stderr, "vmlab run: cannot start the helper threads\n");
+	return r;
 }
 
 static void print_stats(const struct machine *m)
@@ -485,13 +566,15 @@ static void print_stats(const struct machine *m)
 
 static void teardown(struct machine *m)
 {
-	if (m->timer_started) {
+	/* Wakes the helpers, including a console reader waiting for UART room. */
+	if (m->timer_started || m->console.reader_started) {
 		pthread_mutex_lock(&m->bus.lock);
 		m->done = true;
 		pthread_cond_broadcast(&m->wake);
 		pthread_mutex_unlock(&m->bus.lock);
-		pthread_join(m->timer_thread, NULL);
 	}
+	if (m->timer_started)
+		pthread_join(m->timer_thread, NULL);
 	console_close(&m->console);
 	if (m->vcpu_created)
 		m->vm.ops->destroy_vcpu(&m->vcpu);
@@ -503,8 +586,12 @@ static void teardown(struct machine *m)
 
 int machine_run(const struct run_options *opts)
 {
+	return machine_run_on(opts, strcmp(opts->backend, "kvm") ? &backend_vmlab : &backend_kvm);
+}
+
+int machine_run_on(const struct run_options *opts, const struct backend_ops *ops)
+{
 	struct machine *m = calloc(1, sizeof(*m));
-	struct sigaction sa = { .sa_handler = on_sigusr1 };
 	int status = 1;
 
 	if (!m) {
@@ -512,25 +599,25 @@ int machine_run(const struct run_options *opts)
 		return 1;
 	}
 	m->opts = opts;
+	m->vm.ops = ops;
+	stop_signal = 0;
 	m->console.out_fd = STDOUT_FILENO;
 	pthread_cond_init(&m->wake, NULL);
 	m->vcpu_thread = pthread_self();
-	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: RUN must return EINTR */
+	install_signal_handlers();
 	if (setup(m))
 		goto out;
+	kick_flag = m->vcpu.immediate_exit;
 	m->console.input = on_console_input;
 	m->console.quit = on_console_quit;
 	m->console.opaque = m;
-	if (console_start_input(&m->console) ||
-	    pthread_create(&m->timer_thread, NULL, timer_main, m)) {
-		fprintf(stderr, "vmlab run: cannot start the helper threads\n");
+	if (start_helper_threads(m))
 		goto out;
-	}
-	m->timer_started = true;
 	status = vcpu_loop(m);
 	if (opts->stats)
 		print_stats(m);
 out:
+	kick_flag = NULL;
 	teardown(m);
 	free(m);
 	return status;

@@ -50,10 +50,14 @@ struct machine {
 	int exit_status;
 
 	uint64_t exits[VEXIT_NR];
-	uint8_t mmio_logged[64];	/* --debug-mmio: pages logged, by hash */
+#define MMIO_LOGGED_MAX 64
+	uint64_t mmio_logged[MMIO_LOGGED_MAX];	/* --debug-mmio: the pages logged */
+	unsigned int mmio_logged_count;
 };
 
 /* `vmlab run`: returns the process exit status. */
 int machine_run(const struct run_options *opts);
+/* The same on a given backend (the unit tests bring a scripted one). */
+int machine_run_on(const struct run_options *opts, const struct backend_ops *ops);
 
 #endif

@@ -99,7 +99,8 @@ struct vmlab_caps {
 struct vmlab_run {
 	/* in */
 	__u8 request_interrupt_window;	/* exit when the guest can take one */
-	__u8 immediate_exit;		/* return -EINTR before entering */
+	/* -EINTR without entering (a pending IN or MMIO read completes first) */
+	__u8 immediate_exit;
 	__u8 pad_in[6];
 
 	/* out */
