@@ -60,9 +60,10 @@ $(L1)/usr/libexec/vmlab/tests/%: tests/host/%.sh
 $(L1)/usr/share/vmlab/runner/initramfs.gz: tests/runner/linux-init scripts/make-linux-guest
 	scripts/make-linux-guest $(@D)
 
-$(L1)/usr/share/vmlab/runner/%.elf: tests/runner/%.S tests/runner/multiboot.ld
+$(L1)/usr/share/vmlab/runner/%.elf: tests/runner/%.S tests/runner/multiboot-header.inc \
+		tests/runner/multiboot.ld
 	@mkdir -p $(@D) $(BUILD)/runner
-	as --32 -o $(BUILD)/runner/$*.o $<
+	as --32 -I tests/runner -o $(BUILD)/runner/$*.o $<
 	ld -m elf_i386 --no-warn-rwx-segments -T tests/runner/multiboot.ld -o $@ $(BUILD)/runner/$*.o
 
 # Guest test programs: a boot stub (real -> protected -> long mode) and a

@@ -403,18 +403,20 @@ static void on_stop(int sig)
 	on_kick(sig);
 }
 
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+/* The runner's signals: the kick first, then those that end the run. */
+static const int run_signals[] = { SIGUSR1, SIGINT, SIGTERM, SIGHUP };
+#define N_RUN_SIGNALS (sizeof(run_signals) / sizeof(run_signals[0]))
 
 /* No SA_RESTART: RUN and the waits in the loop must return EINTR. */
 static void install_signal_handlers(void)
 {
-	struct sigaction sa = { .sa_handler = on_kick };
+	struct sigaction sa = { 0 };
 
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sa.sa_handler = on_stop;
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaction(stop_signals[i], &sa, NULL);
+	for (size_t i = 0; i < N_RUN_SIGNALS; i++) {
+		sa.sa_handler = run_signals[i] == SIGUSR1 ? on_kick : on_stop;
+		sigaction(run_signals[i], &sa, NULL);
+	}
 }
 
 /* A termination signal arrived: say where the guest was and end the run. Lock held. */
@@ -540,9 +542,8 @@ static int start_helper_threads(struct machine *m)
 	int r;
 
 	sigemptyset(&block);
-	sigaddset(&block, SIGUSR1);
-	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaddset(&block, stop_signals[i]);
+	for (size_t i = 0; i < N_RUN_SIGNALS; i++)
+		sigaddset(&block, run_signals[i]);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	r = console_start_input(&m->console);
 	if (!r) {

@@ -7,20 +7,10 @@
  * The byte 'q' ends the run through isa-debug-exit with status 7 (vmlab
  * run returns 15).  Input is polled through the line status register.
  */
-	.set MB_MAGIC, 0x1badb002
-	.set MB_FLAGS, 0x00000003
-	.set COM1, 0x3f8
+	.include "multiboot-header.inc"
 	.set COM1_LSR, COM1 + 5
 	.set LSR_DATA_READY, 0x01
-	.set DEBUG_EXIT, 0xf4
 
-	.section .multiboot, "a"
-	.align 4
-	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
-
-	.text
-	.code32
-	.globl _start
 _start:
 	mov $stack_top, %esp
 	mov $ready, %esi

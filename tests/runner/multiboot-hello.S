@@ -6,18 +6,7 @@
  * 42 when all is well (vmlab run then returns (42 << 1) | 1 = 85), or
  * with the number of the failed check.
  */
-	.set MB_MAGIC, 0x1badb002
-	.set MB_FLAGS, 0x00000003	/* page-align modules, memory info */
-	.set COM1, 0x3f8
-	.set DEBUG_EXIT, 0xf4
-
-	.section .multiboot, "a"
-	.align 4
-	.long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
-
-	.text
-	.code32
-	.globl _start
+	.include "multiboot-header.inc"
 _start:
 	mov $stack_top, %esp
 	mov $1, %ecx
