@@ -8,8 +8,8 @@
  * text patching.  QEMU's multi-threaded TCG misses that cross-modifying
  * code on the other emulated CPU, which then spins on a stale int3: within
  * a few dozen vmlab reloads the emulated host locks up.  scripts/nested
- * loads this module first, so that in the emulated host the key stays on
- * and reloads never patch __schedule().  Real CPUs need no such thing.
+ * loads this module first and never unloads it, so that in the emulated
+ * host the key stays on and reloads never patch __schedule().  Real CPUs need no such thing.
  */
 #include <linux/module.h>
 #include <linux/preempt.h>
