@@ -12,6 +12,9 @@
 #define X86_CR0_ET	0x10ULL
 #define RFLAGS_FIXED	0x2ULL
 
+/* IA32_APIC_BASE: the default base, this CPU the BSP, the APIC disabled. */
+#define APIC_BASE_NO_APIC	0xfee00100ULL
+
 /* Flat 4 GiB descriptors: base 0, limit 0xfffff pages, present, DPL 0. */
 #define GDT_CODE32	0x00cf9b000000ffffULL	/* execute/read, accessed, D=1 */
 #define GDT_DATA32	0x00cf93000000ffffULL	/* read/write, accessed, B=1 */
@@ -79,6 +82,12 @@ int boot_cpu_state(const struct boot_state *boot, struct vmlab_sregs *sregs,
 	} else {
 		real_state(boot, sregs);
 	}
+	/*
+	 * The runner has no local APIC (CPUID hides it); the MSR must say
+	 * so too: KVM derives CPUID.1:EDX.APIC from its enable bit, and a
+	 * Linux guest that finds an APIC there polls it through MMIO.
+	 */
+	sregs->apic_base = APIC_BASE_NO_APIC;
 	memset(regs, 0, sizeof(*regs));
 	regs->rip = boot->rip;
 	regs->rsp = boot->rsp;

@@ -328,14 +328,25 @@ static bool mmio_page_logged(struct machine *m, uint64_t page)
 	return false;
 }
 
+/* The first access to an unclaimed page, with the instruction that made it. */
+static void log_unclaimed_mmio(struct machine *m, const struct vexit *e)
+{
+	struct vmlab_regs regs;
+
+	fprintf(stderr, "vmlab: unclaimed MMIO %s at %#" PRIx64 " (%u bytes)",
+		e->mmio.write ? "write" : "read", e->mmio.addr, e->mmio.len);
+	if (!m->vm.ops->get_regs(&m->vcpu, &regs))
+		fprintf(stderr, " from rip %#" PRIx64, (uint64_t)regs.rip);
+	fputs("\r\n", stderr);
+}
+
 /* No MMIO devices yet: reads see all ones, writes vanish (logged once per page). */
 static void handle_mmio(struct machine *m, const struct vexit *e)
 {
 	if (!e->mmio.write)
 		memset(e->mmio.data, 0xff, e->mmio.len);
 	if (m->opts->debug_mmio && !mmio_page_logged(m, e->mmio.addr >> 12))
-		fprintf(stderr, "vmlab: unclaimed MMIO %s at %#" PRIx64 " (%u bytes)\r\n",
-			e->mmio.write ? "write" : "read", e->mmio.addr, e->mmio.len);
+		log_unclaimed_mmio(m, e);
 }
 
 /* Injects the PIC's interrupt when the guest can take it; else asks to be told. Lock held. */
@@ -419,16 +430,31 @@ static void install_signal_handlers(void)
 	}
 }
 
+/*
+ * Where the guest was when the run ended, so that a triple fault or a
+ * hang can be placed: the instruction pointer and the mode it ran in.
+ */
+static void report_guest_state(struct machine *m)
+{
+	struct vmlab_regs regs;
+	struct vmlab_sregs sregs;
+
+	if (m->vm.ops->get_regs(&m->vcpu, &regs) ||
+	    m->vm.ops->get_sregs(&m->vcpu, &sregs))
+		return;
+	fprintf(stderr, "vmlab: guest at cs:rip %#x:%#" PRIx64 ", rsp %#" PRIx64
+		", rflags %#" PRIx64 ", cr0 %#" PRIx64 ", cr3 %#" PRIx64
+		", cr4 %#" PRIx64 ", efer %#" PRIx64 "\r\n",
+		sregs.cs.selector, (uint64_t)regs.rip, (uint64_t)regs.rsp,
+		(uint64_t)regs.rflags, (uint64_t)sregs.cr0, (uint64_t)sregs.cr3,
+		(uint64_t)sregs.cr4, (uint64_t)sregs.efer);
+}
+
 /* A termination signal arrived: say where the guest was and end the run. Lock held. */
 static void stop_on_signal(struct machine *m)
 {
-	struct vmlab_regs regs;
-
-	fprintf(stderr, "\r\nvmlab: %s; ending the run", strsignal(stop_signal));
-	if (!m->vm.ops->get_regs(&m->vcpu, &regs))
-		fprintf(stderr, " (guest at rip %#" PRIx64 ", rflags %#" PRIx64 ")",
-			(uint64_t)regs.rip, (uint64_t)regs.rflags);
-	fputs("\r\n", stderr);
+	fprintf(stderr, "\r\nvmlab: %s; ending the run\r\n", strsignal(stop_signal));
+	report_guest_state(m);
 	finish(m, 128 + stop_signal);
 }
 
@@ -451,6 +477,7 @@ static void report_stop(struct machine *m, const struct vexit *e)
 			e->raw, e->detail);
 		break;
 	}
+	report_guest_state(m);
 	finish(m, 1);
 }
 

@@ -254,7 +254,7 @@ static void fail_entry(struct vmlab_exit *exit, u64 reason)
 static bool can_run_mode(void)
 {
 	return (vmx_ctls.proc2 & VMX_PROC2_UNRESTRICTED) ||
-	       (vmcs_read(CR0_READ_SHADOW) & X86_CR0_PE);
+	       (vmx_guest_cr0() & X86_CR0_PE);
 }
 
 /*

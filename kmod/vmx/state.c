@@ -88,6 +88,28 @@ static void set_seg(enum vmlab_seg seg, u16 sel, u64 base, u32 limit, u32 ar)
 	vmcs_write(GUEST_ES_AR_BYTES + 2 * i, ar);
 }
 
+/*
+ * The guest's view of CR0 or CR4: the bits it owns (outside the
+ * guest/host mask) change without an exit, so only the hardware field has
+ * them; the read shadow has the rest.
+ */
+static u64 guest_view(u32 hw_field, u32 shadow_field, u32 mask_field)
+{
+	u64 mask = vmcs_read(mask_field);
+
+	return (vmcs_read(hw_field) & ~mask) | (vmcs_read(shadow_field) & mask);
+}
+
+u64 vmx_guest_cr0(void)
+{
+	return guest_view(GUEST_CR0, CR0_READ_SHADOW, CR0_GUEST_HOST_MASK);
+}
+
+static u64 vmx_guest_cr4(void)
+{
+	return guest_view(GUEST_CR4, CR4_READ_SHADOW, CR4_GUEST_HOST_MASK);
+}
+
 /* The value the CPU runs with: the guest's, with VMX's fixed bits forced. */
 static u64 cr0_for_hw(u64 cr0)
 {
@@ -126,14 +148,14 @@ static void set_efer(u64 efer)
  */
 bool vmx_write_cr0(struct vmlab_vcpu *vcpu, u64 value)
 {
-	u64 old = vmcs_read(CR0_READ_SHADOW);
+	u64 old = vmx_guest_cr0();
 	u64 efer = vmcs_read(GUEST_IA32_EFER);
 
 	if ((value >> 32) || ((value & X86_CR0_NW) && !(value & X86_CR0_CD)) ||
 	    ((value & X86_CR0_PG) && !(value & X86_CR0_PE)))
 		return false;
 	if (!(old & X86_CR0_PG) && (value & X86_CR0_PG) && (efer & EFER_LME)) {
-		if (!(vmcs_read(CR4_READ_SHADOW) & X86_CR4_PAE))
+		if (!(vmx_guest_cr4() & X86_CR4_PAE))
 			return false;
 		set_efer(efer | EFER_LMA);
 	} else if ((old & X86_CR0_PG) && !(value & X86_CR0_PG) && (efer & EFER_LMA)) {
@@ -220,11 +242,8 @@ void vmx_get_sregs(struct vmlab_vcpu *vcpu, struct vmlab_sregs *sregs)
 	sregs->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
 	sregs->idt.base = vmcs_read(GUEST_IDTR_BASE);
 	sregs->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
-	/* The guest's view: hardware bits where it owns them, shadow elsewhere. */
-	sregs->cr0 = (vmcs_read(GUEST_CR0) & ~vmcs_read(CR0_GUEST_HOST_MASK)) |
-		     (vmcs_read(CR0_READ_SHADOW) & vmcs_read(CR0_GUEST_HOST_MASK));
-	sregs->cr4 = (vmcs_read(GUEST_CR4) & ~vmcs_read(CR4_GUEST_HOST_MASK)) |
-		     (vmcs_read(CR4_READ_SHADOW) & vmcs_read(CR4_GUEST_HOST_MASK));
+	sregs->cr0 = vmx_guest_cr0();
+	sregs->cr4 = vmx_guest_cr4();
 	sregs->cr2 = to_vmx(vcpu)->cr2;
 	sregs->cr3 = vmcs_read(GUEST_CR3);
 	sregs->cr8 = 0;
@@ -271,7 +290,7 @@ int vmx_get_cpl(struct vmlab_vcpu *vcpu)
 
 u64 vmx_get_cr4(struct vmlab_vcpu *vcpu)
 {
-	return vmcs_read(CR4_READ_SHADOW);
+	return vmx_guest_cr4();
 }
 
 int vmx_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value)
@@ -390,7 +409,7 @@ void vmx_inject_exception(struct vmlab_vcpu *vcpu, u8 vector, bool has_error,
 	if (vector == X86_TRAP_PF)
 		to_vmx(vcpu)->cr2 = cr2;
 	/* Real mode pushes no error code; VM entry refuses one. */
-	if (!(vmcs_read(GUEST_CR0) & X86_CR0_PE))
+	if (!(vmx_guest_cr0() & X86_CR0_PE))
 		has_error = false;
 	if (has_error) {
 		info |= INTR_INFO_DELIVER_CODE_MASK;

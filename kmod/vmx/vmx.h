@@ -89,6 +89,7 @@ void vmx_get_segment(struct vmlab_vcpu *vcpu, enum vmlab_seg seg,
 		     struct vmlab_segment *out);
 int vmx_get_cpl(struct vmlab_vcpu *vcpu);
 u64 vmx_get_cr4(struct vmlab_vcpu *vcpu);
+u64 vmx_guest_cr0(void);
 int vmx_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value);
 int vmx_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value);
 bool vmx_interrupt_allowed(struct vmlab_vcpu *vcpu);

@@ -18,6 +18,7 @@
 #define CR0_PE		0x00000001
 #define CR0_MP		0x00000002
 #define CR0_EM		0x00000004
+#define CR0_NE		0x00000020
 #define CR0_NW		0x20000000
 #define CR0_CD		0x40000000
 #define CR0_PG		0x80000000
@@ -137,8 +138,13 @@ pm32:
 	rdmsr
 	orl $EFER_LME, %eax
 	wrmsr
+	/*
+	 * Paging and NE in one write, as Linux's startup_32 does: VMX pins NE,
+	 * so this write exits and the hypervisor, not the CPU, enters long
+	 * mode (with PAE set earlier by a write that did not exit).
+	 */
 	movl %cr0, %eax
-	orl $CR0_PG, %eax
+	orl $(CR0_PG | CR0_NE), %eax
 	movl %eax, %cr0
 	ljmp $SEL_CODE64, $lm64
 

@@ -25,6 +25,7 @@
 #define CR0_PE		(1ULL << 0)
 #define CR0_MP		(1ULL << 1)
 #define CR0_EM		(1ULL << 2)
+#define CR0_NE		(1ULL << 5)
 #define CR0_PG		(1ULL << 31)
 #define CR4_PAE		(1ULL << 5)
 #define CR4_OSFXSR	(1ULL << 9)

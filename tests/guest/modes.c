@@ -59,6 +59,7 @@ static void check_long_mode(void)
 	GCHECK(read_cr0() & CR0_PG);
 	GCHECK_EQ(read_cr0() & CR0_EM, 0);
 	GCHECK(read_cr0() & CR0_MP);
+	GCHECK(read_cr0() & CR0_NE);
 	GCHECK(read_cr4() & CR4_PAE);
 	GCHECK(read_cr4() & CR4_OSFXSR);
 	GCHECK_EQ(read_cr3(), GUEST_PML4);

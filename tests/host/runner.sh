@@ -54,10 +54,6 @@ linux() {
 		skip "$name" "no Linux guest staged"
 		return
 	fi
-	if [ "$VMLAB_TARGET" = vmx ]; then
-		skip "$name" "a Linux guest in Bochs takes too long for make check"
-		return
-	fi
 	rm -f $T/in $T/linux.out
 	mkfifo $T/in
 	vmlab run --backend "$1" --kernel $D/bzImage --initrd $D/initramfs.gz \
@@ -81,6 +77,10 @@ linux() {
 		fail "$name" "status $rc; output tail: $(tail -c 400 $T/linux.out)"
 	elif ! grep -q "l2 says 42" $T/linux.out; then
 		fail "$name" "the command did not run; output tail: $(tail -c 400 $T/linux.out)"
+	elif grep "exits on" $T/linux.out | grep -q " mmio "; then
+		# No MMIO device and no APIC: the same guest on both backends
+		# touches no MMIO, or the comparison is not like for like.
+		fail "$name" "MMIO exits: $(grep "exits on" $T/linux.out)"
 	else
 		grep "exits on" $T/linux.out
 		pass "$name"

@@ -63,6 +63,23 @@ static void bad_selectors_are_refused(void)
 	CHECK_EQ(boot_cpu_state(&b, &s, &r, gdt), -1);
 }
 
+/* Every image starts with the local APIC disabled: the runner has none. */
+static void the_local_apic_is_disabled(void)
+{
+	struct boot_state pm = { .mode = BOOT_PROTECTED32, .cs = 0x08, .ds = 0x10 };
+	struct boot_state rm = { .mode = BOOT_REAL16, .cs = 0x1000 };
+	struct vmlab_sregs s = { .apic_base = 0xfee00900 };	/* reset: enabled BSP */
+	struct vmlab_regs r;
+	uint8_t gdt[BOOT_GDT_SIZE];
+
+	CHECK_EQ(boot_cpu_state(&pm, &s, &r, gdt), 0);
+	CHECK_EQ(s.apic_base & 0x800, 0);		/* global enable clear */
+	CHECK_EQ(s.apic_base & 0x100, 0x100);		/* still the BSP */
+	s.apic_base = 0xfee00900;
+	CHECK_EQ(boot_cpu_state(&rm, &s, &r, NULL), 0);
+	CHECK_EQ(s.apic_base & 0x800, 0);
+}
+
 static void real_mode_flat_binary(void)
 {
 	struct boot_state b = { .mode = BOOT_REAL16, .cs = 0x1000, .rip = 0, .rsp = 0xfffe };
@@ -84,5 +101,6 @@ int main(void)
 	RUN(multiboot_registers);
 	RUN(bad_selectors_are_refused);
 	RUN(real_mode_flat_binary);
+	RUN(the_local_apic_is_disabled);
 	return check_done();
 }

@@ -8,6 +8,7 @@
  * with a shutdown and sets fake.overrun (then fails RUN), so a loop that
  * keeps going cannot hang a test; a watchdog catches one that blocks.
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -479,6 +480,18 @@ static void hlt_with_interrupts_off_ends_the_run_cleanly(void)
 	CHECK(strstr(fake.err, "halted with interrupts off"), "stderr: %s", fake.err);
 }
 
+/* The run's last words place the guest: its CS:RIP and mode, as the fake holds them. */
+static void check_guest_state_reported(void)
+{
+	char want[96];
+
+	snprintf(want, sizeof(want), "guest at cs:rip %#x:%#" PRIx64 ", rsp %#" PRIx64,
+		 fake.sregs.cs.selector, (uint64_t)fake.regs.rip, (uint64_t)fake.regs.rsp);
+	CHECK(strstr(fake.err, want), "want \"%s\" in stderr: %s", want, fake.err);
+	snprintf(want, sizeof(want), "cr0 %#" PRIx64 ",", (uint64_t)fake.sregs.cr0);
+	CHECK(strstr(fake.err, want), "want \"%s\" in stderr: %s", want, fake.err);
+}
+
 static void shutdown_ends_the_run_with_status_1(void)
 {
 	static const struct step script[] = {
@@ -490,6 +503,7 @@ static void shutdown_ends_the_run_with_status_1(void)
 	CHECK_EQ(fake.run_calls, 1);
 	CHECK(!fake.overrun);
 	CHECK(strstr(fake.err, "triple-faulted"), "stderr: %s", fake.err);
+	check_guest_state_reported();
 }
 
 static void failed_entry_ends_the_run_with_status_1(void)
@@ -667,11 +681,14 @@ static void debug_mmio_logs_each_page_once(void)
 	};
 	struct run_options opts = default_opts();
 	const char *first;
+	char want[96];
 
 	opts.debug_mmio = true;
 	CHECK_EQ(run_with(&opts, script, ARRAY_SIZE(script), false), STATUS_3);
-	first = strstr(fake.err, "unclaimed MMIO read at 0xfee00030 (4 bytes)");
-	CHECK(first, "stderr: %s", fake.err);
+	snprintf(want, sizeof(want), "unclaimed MMIO read at 0xfee00030 (4 bytes) from rip %#" PRIx64,
+		 (uint64_t)fake.regs.rip);
+	first = strstr(fake.err, want);
+	CHECK(first, "want \"%s\" in stderr: %s", want, fake.err);
 	CHECK(first && !strstr(first + 1, "0xfee00034"), "stderr: %s", fake.err);
 	CHECK(strstr(fake.err, "unclaimed MMIO write at 0xe0001000"), "stderr: %s", fake.err);
 	CHECK(strstr(fake.err, "unclaimed MMIO write at 0xfec00000"), "stderr: %s", fake.err);
@@ -722,7 +739,8 @@ static void sigterm_ends_the_run_with_128_plus_signal(void)
 	CHECK_EQ(fake.run_calls, 1);
 	CHECK_EQ(fake.immediate_exit_after_raise, 1);
 	CHECK_EQ(fake.get_regs_calls, 1);
-	CHECK(strstr(fake.err, "ending the run (guest at rip"), "stderr: %s", fake.err);
+	CHECK(strstr(fake.err, "ending the run"), "stderr: %s", fake.err);
+	check_guest_state_reported();
 }
 
 /* A run that blocks (e.g. HLT waiting for an interrupt that never comes) fails its case. */
