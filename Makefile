@@ -1,7 +1,8 @@
 # vmlab top-level build.  `make` builds the module and the userspace tools;
 # `make check` and `make demo` are the two commands the README promises.
 
-KDIR ?= $(lastword $(sort $(wildcard /lib/modules/*/build)))
+# The newest kernel by version (6.1.0-10 after 6.1.0-9), as scripts/nested boots.
+KDIR ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
 BUILD := build
 L1 := $(BUILD)/l1
 
@@ -28,9 +29,12 @@ UNIT_TEST_SRCS := $(wildcard tests/unit/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_TEST_SRCS))
 
 .PHONY: all module userspace l1 clean setup check check-unit check-svm \
-	check-svm-4level check-vmx lint check-lint demo help
+	check-svm-4level check-vmx check-novirt lint check-lint demo help
 
-all: module userspace l1
+# `make` builds what real hardware needs; l1 (the emulated host's test
+# programs, guests and a Linux guest made from the host's kernel and busybox)
+# is built by the targets that use it.
+all: module userspace
 
 help:
 	@echo "make            build kmod/vmlab.ko and $(BUILD)/vmlab"
@@ -49,8 +53,17 @@ $(BUILD)/vmlab: $(USER_SRCS) $(USER_HDRS)
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $(USER_SRCS)
 
 # What the emulated host gets: scripts/nested copies $(L1) onto its root.
-l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/run-host-tests $(GUESTS) \
+l1: $(L1)/usr/bin/vmlab $(HOST_TESTS) $(L1)/usr/libexec/vmlab/novirt/refuse-load \
+	$(L1)/usr/libexec/vmlab/novirt/load-module $(L1)/usr/libexec/vmlab/run-host-tests $(GUESTS) \
 	$(RUNNER_GUESTS)
+
+$(L1)/usr/libexec/vmlab/novirt/%: tests/novirt/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -o $@ $<
+
+$(L1)/usr/libexec/vmlab/novirt/%: tests/novirt/%
+	@mkdir -p $(@D)
+	cp $< $@
 
 $(L1)/usr/libexec/vmlab/tests/%: tests/host/%.sh
 	@mkdir -p $(@D)
@@ -106,7 +119,7 @@ setup:
 check-unit: $(UNIT_TESTS)
 	scripts/run-unit-tests $(UNIT_TESTS)
 
-check-svm check-svm-4level check-vmx: check-%: all
+check-svm check-svm-4level check-vmx check-novirt: check-%: all l1
 	scripts/run-host-tests $*
 
 check-lint:
@@ -115,11 +128,11 @@ check-lint:
 lint: check-lint
 
 check: setup
-	$(MAKE) all
+	$(MAKE) all l1
 	scripts/check-all
 
 demo: setup
-	$(MAKE) all
+	$(MAKE) all l1
 	scripts/demo
 
 clean:

@@ -402,24 +402,6 @@ static void regs_ioctls_round_trip(void)
 	guest_close(&h);
 }
 
-/* The emulated host's CPU is QEMU's ("QEMU TCG CPU" in the model name). */
-static bool host_cpu_is_qemu(void)
-{
-	char line[256];
-	bool qemu = false;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "model name", 10)) {
-			qemu = strstr(line, "QEMU") != NULL;
-			break;
-		}
-	fclose(f);
-	return qemu;
-}
-
 static enum guest_action expect_shutdown(struct guest *gg, void *arg)
 {
 	(void)arg;
@@ -456,15 +438,6 @@ static void invalid_state_fails_entry_and_is_recoverable(void)
 	struct guest h;
 	char desc[200];
 
-	/*
-	 * QEMU's VMRUN, failing its consistency checks, leaves the emulated
-	 * host unstable: a few module reloads later both CPUs lock up (seen
-	 * in reload, bisected to this case alone).  Real hardware only.
-	 */
-	if (host_cpu_is_qemu() && !getenv("VMLAB_TEST_FAIL_ENTRY")) {
-		check_skip("QEMU's failed VMRUN destabilizes the emulated host");
-		return;
-	}
 	if (guest_create(&h, "modes"))
 		return;
 	CHECK(ioctl(h.vcpu, VMLAB_GET_SREGS, &sregs) == 0, "GET_SREGS: %s", strerror(errno));
