@@ -8,6 +8,7 @@
  */
 #include <linux/mm.h>
 #include <linux/highmem.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -56,25 +57,40 @@ static void slot_free(struct vmlab_slot *slot)
 {
 	if (!slot)
 		return;
-	if (slot->pages)
+	if (slot->pages) {
 		unpin_user_pages_dirty_lock(slot->pages, slot->npages,
 					    !(slot->flags & VMLAB_MEM_READONLY));
+		account_locked_vm(slot->mm, slot->npages, false);
+		mmdrop(slot->mm);
+	}
 	kvfree(slot->pages);
 	kfree(slot);
 }
 
-/* Pins every page of the range; on failure nothing stays pinned. */
+/*
+ * Pins every page of the range; on failure nothing stays pinned.  Pinned
+ * guest RAM cannot be swapped or migrated, so it is charged to the
+ * caller's locked memory (RLIMIT_MEMLOCK, unless CAP_IPC_LOCK), as VFIO
+ * charges DMA-pinned memory: otherwise whoever may open /dev/vmlab could
+ * pin all of the host's RAM.
+ */
 static int slot_pin(struct vmlab_slot *slot)
 {
 	unsigned int gup = FOLL_LONGTERM;
 	unsigned long done = 0;
 	struct page **pages;
+	int r;
 
 	if (!(slot->flags & VMLAB_MEM_READONLY))
 		gup |= FOLL_WRITE;
+	r = account_locked_vm(current->mm, slot->npages, true);
+	if (r)
+		return r;
 	pages = kvmalloc_array(slot->npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
-	if (!pages)
+	if (!pages) {
+		account_locked_vm(current->mm, slot->npages, false);
 		return -ENOMEM;
+	}
 	while (done < slot->npages) {
 		unsigned long want = min(slot->npages - done, 1024UL);
 		int n = pin_user_pages_fast(slot->uaddr + done * PAGE_SIZE,
@@ -85,11 +101,14 @@ static int slot_pin(struct vmlab_slot *slot)
 				done += n;
 			unpin_user_pages(pages, done);
 			kvfree(pages);
+			account_locked_vm(current->mm, slot->npages, false);
 			return n < 0 ? n : -EFAULT;
 		}
 		done += n;
 	}
 	slot->pages = pages;
+	slot->mm = current->mm;
+	mmgrab(slot->mm);
 	return 0;
 }
 

@@ -183,6 +183,15 @@ int vmlab_handle_npf(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	if (slot && !(readonly && exit->npf.write))
 		return ram_fault(vcpu, gpa);
 	vcpu->npf_retried = false;
+	/*
+	 * Only an instruction's own data access can be emulated as MMIO; the
+	 * instruction at RIP did not make a page-walk or IDT/stack access
+	 * of an event's delivery.
+	 */
+	if (exit->npf.vectoring)
+		return vmlab_internal_error(vcpu, VMLAB_INTERNAL_EVENT_DELIVERY, gpa, 0);
+	if (exit->npf.walk)
+		return vmlab_internal_error(vcpu, VMLAB_INTERNAL_GUEST_MEMORY, gpa, 0);
 	if (exit->npf.fetch)
 		return vmlab_internal_error(vcpu, VMLAB_INTERNAL_EMULATION, gpa, 0);
 

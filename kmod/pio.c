@@ -185,6 +185,10 @@ int vmlab_handle_io(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	u32 n;
 	int r;
 
+	/* Hardware says 1, 2 or 4; a buggy emulated CPU must not reach a division. */
+	if (exit->io.size != 1 && exit->io.size != 2 && exit->io.size != 4)
+		return vmlab_internal_error(vcpu, VMLAB_INTERNAL_EMULATION,
+					    vmlab_reg(vcpu, VMLAB_RIP), exit->io.size);
 	if (exit->io.string) {
 		if (!exit->io.addr_size) {
 			r = string_addr_size(vcpu, exit);

@@ -77,6 +77,7 @@ static void vcpu_report_interrupt_state(struct vmlab_vcpu *vcpu)
 	run->ready_for_interrupt_injection = !vcpu->irq_pending &&
 		vmlab_ops->interrupt_allowed(vcpu);
 	run->apic_base = vcpu->apic_base;
+	run->cr8 = vmlab_ops->get_cr8(vcpu);
 }
 
 /*
@@ -429,7 +430,8 @@ static int vmlab_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	struct vmlab_vcpu *vcpu = filp->private_data;
 
-	if (vma->vm_pgoff != 0 || vma_pages(vma) != 1)
+	/* A private mapping would hand userspace a copy the module never sees. */
+	if (vma->vm_pgoff != 0 || vma_pages(vma) != 1 || !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	return vm_insert_page(vma, vma->vm_start, virt_to_page(vcpu->run));
 }

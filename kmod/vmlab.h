@@ -70,6 +70,8 @@ struct vmlab_exit {
 		struct {
 			u64 gpa;
 			bool write, fetch, present;
+			bool walk;		/* by the guest's page walk */
+			bool vectoring;		/* while delivering an event */
 			u8 insn_bytes[15];	/* from decode assists */
 			u8 insn_count;		/* 0: fetch them ourselves */
 		} npf;
@@ -122,6 +124,7 @@ enum vmlab_seg {
  * @get_segment:	one segment's hidden part (string I/O, decoding).
  * @get_cpl:		(hot) current privilege level.
  * @get_cr4:		the guest's CR4 (CPUID reflects OSXSAVE from it).
+ * @get_cr8:		the guest's TPR, for the run page.  Hot.
  * @get_msr/@set_msr:	MSRs that live in the VMCB/VMCS; -ENOENT if the
  *			backend does not own @index.
  * @interrupt_allowed:	the guest would take an external interrupt now.
@@ -157,6 +160,7 @@ struct vmlab_backend_ops {
 			    struct vmlab_segment *out);
 	int (*get_cpl)(struct vmlab_vcpu *vcpu);
 	u64 (*get_cr4)(struct vmlab_vcpu *vcpu);
+	u64 (*get_cr8)(struct vmlab_vcpu *vcpu);
 	int (*get_msr)(struct vmlab_vcpu *vcpu, u32 index, u64 *value);
 	int (*set_msr)(struct vmlab_vcpu *vcpu, u32 index, u64 value);
 	bool (*interrupt_allowed)(struct vmlab_vcpu *vcpu);
@@ -186,6 +190,7 @@ struct vmlab_slot {
 	u64 uaddr;
 	unsigned long npages;
 	struct page **pages;
+	struct mm_struct *mm;	/* charged for the pinned pages */
 };
 
 /* Nested page tables (EPT or NPT) of a VM. */
@@ -289,6 +294,12 @@ static inline void vmlab_skip_insn(struct vmlab_vcpu *vcpu, u32 len)
 {
 	vmlab_set_reg(vcpu, VMLAB_RIP, vmlab_reg(vcpu, VMLAB_RIP) + len);
 	vmlab_ops->clear_interrupt_shadow(vcpu);
+}
+
+/* The host has an IA32_TSC_AUX to swap (it is #GP without these). */
+static inline bool vmlab_host_has_tsc_aux(void)
+{
+	return boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
 }
 
 /* hw.c: reference-counted virtualization on all online CPUs. */

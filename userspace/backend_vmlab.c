@@ -43,7 +43,12 @@ static int vmlab_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 	};
 
 	if (ioctl(vm->vm_fd, VMLAB_SET_MEMORY_REGION, &mr) < 0) {
-		fprintf(stderr, "vmlab: VMLAB_SET_MEMORY_REGION: %s\n", strerror(errno));
+		if (errno == ENOMEM)
+			fprintf(stderr, "vmlab: VMLAB_SET_MEMORY_REGION: %s (guest RAM is pinned and "
+				"counts against RLIMIT_MEMLOCK: raise ulimit -l, or run with CAP_IPC_LOCK)\n",
+				strerror(errno));
+		else
+			fprintf(stderr, "vmlab: VMLAB_SET_MEMORY_REGION: %s\n", strerror(errno));
 		return -1;
 	}
 	return 0;

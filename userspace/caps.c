@@ -77,6 +77,13 @@ static void describe_raw(FILE *out, const struct vmlab_caps *caps)
 			(uint64_t)caps->raw[VMLAB_CAPS_RAW_VMX_EPT_VPID]);
 		fprintf(out, "IA32_VMX_MISC: %#" PRIx64 "\n",
 			(uint64_t)caps->raw[VMLAB_CAPS_RAW_VMX_MISC]);
+		fprintf(out, "controls in use: pin %#" PRIx64 " proc %#" PRIx64
+			" proc2 %#" PRIx64 " exit %#" PRIx64 " entry %#" PRIx64 "\n",
+			(uint64_t)(uint32_t)caps->raw[VMLAB_CAPS_RAW_VMX_PIN_PROC],
+			(uint64_t)(caps->raw[VMLAB_CAPS_RAW_VMX_PIN_PROC] >> 32),
+			(uint64_t)caps->raw[VMLAB_CAPS_RAW_VMX_PROC2],
+			(uint64_t)(uint32_t)caps->raw[VMLAB_CAPS_RAW_VMX_EXIT_ENTRY],
+			(uint64_t)(caps->raw[VMLAB_CAPS_RAW_VMX_EXIT_ENTRY] >> 32));
 	}
 }
 

@@ -51,6 +51,10 @@
 #define VMLAB_CAPS_RAW_VMX_PROCBASED2	1  /* IA32_VMX_PROCBASED_CTLS2 */
 #define VMLAB_CAPS_RAW_VMX_EPT_VPID	2  /* IA32_VMX_EPT_VPID_CAP */
 #define VMLAB_CAPS_RAW_VMX_MISC		3  /* IA32_VMX_MISC */
+/* The VMX controls vmlab runs guests with (optional ones the CPU lacks are 0). */
+#define VMLAB_CAPS_RAW_VMX_PIN_PROC	4  /* pin-based | primary proc-based << 32 */
+#define VMLAB_CAPS_RAW_VMX_PROC2	5  /* secondary proc-based */
+#define VMLAB_CAPS_RAW_VMX_EXIT_ENTRY	6  /* VM-exit | VM-entry << 32 */
 #define VMLAB_CAPS_RAW_NR		8
 
 /*
@@ -108,7 +112,7 @@ struct vmlab_run {
 	__u8 ready_for_interrupt_injection;
 	__u8 if_flag;			/* guest RFLAGS.IF */
 	__u16 pad_out;
-	__u64 cr8;
+	__u64 cr8;			/* guest TPR */
 	__u64 apic_base;
 
 	union {
@@ -136,7 +140,8 @@ struct vmlab_run {
 		 * VMLAB_FAIL_ENTRY_VMFAIL | the VM-instruction error when
 		 * VMLAUNCH/VMRESUME failed; or
 		 * VMLAB_FAIL_ENTRY_NEEDS_UNRESTRICTED_GUEST when a VMX CPU
-		 * without unrestricted guest is asked to run real mode.
+		 * without unrestricted guest is asked to run real mode or
+		 * protected mode without paging.
 		 */
 		struct {
 			__u64 hardware_entry_failure_reason;
@@ -289,7 +294,8 @@ struct vmlab_interrupt {
  *	VMLAB_MAX_GUEST_PHYS and not overlap another slot, and the
  *	userspace range must be mapped (it is pinned for the slot's life).
  *	-EINVAL for bad values, -EEXIST for an overlap, -EFAULT for an
- *	unmapped range, -ENOMEM.
+ *	unmapped range, -ENOMEM (also when the pinned pages would exceed
+ *	the caller's RLIMIT_MEMLOCK without CAP_IPC_LOCK).
  *
  * VMLAB_CREATE_VCPU - argument: the vCPU id (< VMLAB_MAX_VCPUS, each id
  *	once).  Returns a vCPU fd (O_CLOEXEC); mmap() one page of it at

@@ -50,7 +50,9 @@ static void sync_dirty_regs(struct vmlab_vcpu *vcpu, struct vmcb *vmcb)
 static u64 *host_aux(void)
 {
 	if (!this_cpu_read(host_tsc_aux_valid)) {
-		rdmsrl(MSR_TSC_AUX, *this_cpu_ptr(&host_tsc_aux));
+		/* Without RDTSCP/RDPID there is none: 0, like the guest's. */
+		if (rdmsrl_safe(MSR_TSC_AUX, this_cpu_ptr(&host_tsc_aux)))
+			*this_cpu_ptr(&host_tsc_aux) = 0;
 		this_cpu_write(host_tsc_aux_valid, true);
 	}
 	return this_cpu_ptr(&host_tsc_aux);
@@ -92,6 +94,8 @@ static void decode_npf(struct vmlab_exit *exit, struct vmcb *vmcb)
 	exit->npf.present = err & BIT(0);
 	exit->npf.write = err & BIT(1);
 	exit->npf.fetch = err & BIT(4);
+	exit->npf.walk = err & BIT_ULL(33);	/* on a guest page-table access */
+	exit->npf.vectoring = vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID;
 	exit->npf.insn_count = 0;
 	if (svm_has_decode_assists && vmcb->control.insn_len) {
 		exit->npf.insn_count = min_t(u8, vmcb->control.insn_len, 15);
@@ -180,6 +184,14 @@ static void decode_exit(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit, struct
 		exit->kind = VMLAB_EK_SKIP;
 		set_len(exit, vmcb, code == VMLAB_SVM_EXIT_WBINVD ? wbinvd : invd, 2);
 		break;
+	case VMLAB_SVM_EXIT_EXCP_DB:	/* DR6 in the VMCB says why: it stays */
+		svm_inject_exception(vcpu, X86_TRAP_DB, false, 0, 0);
+		exit->kind = VMLAB_EK_NONE;
+		break;
+	case VMLAB_SVM_EXIT_EXCP_AC:
+		svm_inject_exception(vcpu, X86_TRAP_AC, true, 0, 0);
+		exit->kind = VMLAB_EK_NONE;
+		break;
 	case VMLAB_SVM_EXIT_SHUTDOWN:
 		exit->kind = VMLAB_EK_SHUTDOWN;
 		break;
@@ -209,11 +221,21 @@ static void decode_exit(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit, struct
 static void requeue_interrupted_event(struct svm_vcpu *svm)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
+	u32 info = c->exit_int_info;
+	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
+	u8 vector = info & SVM_EXITINTINFO_VEC_MASK;
 
-	if (!(c->exit_int_info & SVM_EXITINTINFO_VALID) ||
-	    (c->event_inj & SVM_EVTINJ_VALID))
+	if (!(info & SVM_EXITINTINFO_VALID) || (c->event_inj & SVM_EVTINJ_VALID))
 		return;
-	c->event_inj = c->exit_int_info;
+	/*
+	 * INTn, INT3 and INTO: RIP is still on the instruction, which runs
+	 * again and raises them again.  Injected instead, they would push a
+	 * return address taken from NextRIP, which this exit did not set.
+	 */
+	if (type == SVM_EXITINTINFO_TYPE_SOFT ||
+	    (type == SVM_EXITINTINFO_TYPE_EXEPT && (vector == BP_VECTOR || vector == OF_VECTOR)))
+		return;
+	c->event_inj = info;
 	c->event_inj_err = c->exit_int_info_err;
 }
 

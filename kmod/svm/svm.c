@@ -82,6 +82,10 @@ static int svm_probe(struct vmlab_caps *caps, const char **why)
 	caps->paging_levels = pgtable_l5_enabled() ? 5 : 4;
 	caps->paging_levels_mask = BIT(caps->paging_levels);
 	/* ASID 0 belongs to the host. */
+	if (cpuid_ebx(0x8000000a) < 2) {
+		*why = "no ASID for guests (CPUID 0x8000000a EBX < 2)";
+		return -EOPNOTSUPP;
+	}
 	caps->tlb_tags = cpuid_ebx(0x8000000a) - 1;
 	caps->phys_bits = boot_cpu_data.x86_phys_bits;
 	caps->raw[VMLAB_CAPS_RAW_SVM_CPUID_EDX] = edx;
@@ -93,6 +97,21 @@ static int svm_probe(struct vmlab_caps *caps, const char **why)
 	return 0;
 }
 
+/*
+ * ASIDs are handed out per CPU; when a CPU runs out it starts a new
+ * generation and flushes everything, and every vCPU then takes a fresh
+ * ASID the next time it runs there.  ASID 0 is the host's.  A CPU whose
+ * SVM was just switched on starts out "run out": its TLB may hold guest
+ * translations tagged by an earlier vmlab (before a reload or hotplug) or
+ * by another hypervisor, so its first ASID comes with a flush of them all.
+ */
+struct svm_asid_space {
+	u32 next;
+	u32 gen;
+};
+
+static DEFINE_PER_CPU(struct svm_asid_space, svm_asids) = { .next = 1, .gen = 1 };
+
 static int svm_enable_cpu(void *area, phys_addr_t hsave_pa)
 {
 	u64 efer;
@@ -102,6 +121,7 @@ static int svm_enable_cpu(void *area, phys_addr_t hsave_pa)
 		return -EBUSY;
 	wrmsrl(MSR_EFER, efer | EFER_SVME);
 	wrmsrl(MSR_VM_HSAVE_PA, hsave_pa);
+	this_cpu_ptr(&svm_asids)->next = svm_max_asid + 1;
 	return 0;
 }
 
@@ -175,18 +195,6 @@ static void svm_teardown(void)
 	__free_pages(svm_msrpm, MSRPM_ORDER);
 }
 
-/*
- * ASIDs are handed out per CPU; when a CPU runs out it starts a new
- * generation and flushes everything, and every vCPU then takes a fresh
- * ASID the next time it runs there.  ASID 0 is the host's.
- */
-struct svm_asid_space {
-	u32 next;
-	u32 gen;
-};
-
-static DEFINE_PER_CPU(struct svm_asid_space, svm_asids) = { .next = 1, .gen = 1 };
-
 void svm_assign_asid(struct svm_vcpu *svm, int cpu)
 {
 	struct svm_asid_space *space = this_cpu_ptr(&svm_asids);
@@ -236,6 +244,7 @@ const struct vmlab_backend_ops vmlab_svm_ops = {
 	.get_segment		= svm_get_segment,
 	.get_cpl		= svm_get_cpl,
 	.get_cr4		= svm_get_cr4,
+	.get_cr8		= svm_get_cr8,
 	.get_msr		= svm_get_msr,
 	.set_msr		= svm_set_msr,
 	.interrupt_allowed	= svm_interrupt_allowed,

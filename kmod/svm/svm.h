@@ -48,6 +48,7 @@ void svm_get_segment(struct vmlab_vcpu *vcpu, enum vmlab_seg seg,
 		     struct vmlab_segment *out);
 int svm_get_cpl(struct vmlab_vcpu *vcpu);
 u64 svm_get_cr4(struct vmlab_vcpu *vcpu);
+u64 svm_get_cr8(struct vmlab_vcpu *vcpu);
 int svm_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value);
 int svm_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value);
 bool svm_interrupt_allowed(struct vmlab_vcpu *vcpu);

@@ -39,9 +39,15 @@ static void clear_intercept(struct vmcb *vmcb, unsigned int bit)
  * What a guest does that the hypervisor must see.  No CR or DR accesses:
  * with nested paging the guest owns its control registers, and VMRUN
  * swaps DR6/DR7.  SVM instructions are intercepted (VMRUN must be) and
- * become #UD, as on a CPU without SVM, which is what CPUID shows.
+ * become #UD, as on a CPU without SVM, which is what CPUID shows.  #AC
+ * and #DB are intercepted and given back to the guest: a guest whose #AC
+ * or #DB delivery raises the same exception again would otherwise keep
+ * the CPU in microcode for good, deaf to host interrupts (CVE-2015-5307,
+ * CVE-2015-8104).  RDPMC would read the host's performance counters.
  */
 static const u16 svm_intercepts[] = {
+	INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB,
+	INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC, INTERCEPT_RDPMC,
 	INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_INIT,
 	INTERCEPT_CPUID, INTERCEPT_HLT, INTERCEPT_INVLPGA, INTERCEPT_IOIO_PROT,
 	INTERCEPT_MSR_PROT, INTERCEPT_TASK_SWITCH, INTERCEPT_FERR_FREEZE,
@@ -228,7 +234,7 @@ void svm_get_sregs(struct vmlab_vcpu *vcpu, struct vmlab_sregs *sregs)
 	sregs->cr2 = save->cr2;
 	sregs->cr3 = save->cr3;
 	sregs->cr4 = save->cr4;
-	sregs->cr8 = (to_svm(vcpu)->vmcb->control.int_ctl & V_TPR_MASK);
+	sregs->cr8 = svm_get_cr8(vcpu);
 	sregs->efer = save->efer & ~EFER_SVME;
 }
 
@@ -272,6 +278,12 @@ int svm_set_sregs(struct vmlab_vcpu *vcpu, const struct vmlab_sregs *sregs)
 int svm_get_cpl(struct vmlab_vcpu *vcpu)
 {
 	return to_svm(vcpu)->vmcb->save.cpl;
+}
+
+/* With V_INTR_MASKING, the guest's CR8 accesses go to V_TPR. */
+u64 svm_get_cr8(struct vmlab_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.int_ctl & V_TPR_MASK;
 }
 
 u64 svm_get_cr4(struct vmlab_vcpu *vcpu)
@@ -362,7 +374,7 @@ int svm_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 		svm->vmcb->control.tsc_offset = value - rdtsc();
 		return 0;
 	case MSR_TSC_AUX:
-		if (value >> 32)
+		if ((value >> 32) || !vmlab_host_has_tsc_aux())
 			return -EINVAL;
 		svm->tsc_aux = value;
 		return 0;
@@ -376,6 +388,8 @@ int svm_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 		save->cstar = value;
 		return 0;
 	case MSR_SYSCALL_MASK:
+		if (value >> 32)
+			return -EINVAL;
 		save->sfmask = value;
 		return 0;
 	case MSR_KERNEL_GS_BASE:

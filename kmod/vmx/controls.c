@@ -21,7 +21,15 @@ int vmx_adjust_control(__u64 cap, __u32 required, __u32 optional,
 
 /* Exits vmlab does not handle with EPT on: they must be off. */
 #define PROC_FORBIDDEN	(VMX_PROC_CR3_LOAD | VMX_PROC_CR3_STORE | \
-			 VMX_PROC_INVLPG | VMX_PROC_RDTSC | VMX_PROC_MOV_DR | \
+			 VMX_PROC_INVLPG | VMX_PROC_RDTSC | VMX_PROC_MOV_DR)
+
+/*
+ * Exits vmlab needs: the hardware's HLT, I/O and MONITOR/MWAIT would act
+ * on the host; RDPMC would read the host's counters; CR8 is the host's
+ * TPR unless CR8 accesses exit (vmlab uses no TPR shadow).
+ */
+#define PROC_REQUIRED	(VMX_PROC_HLT | VMX_PROC_UNCOND_IO | VMX_PROC_MWAIT | \
+			 VMX_PROC_MONITOR | VMX_PROC_RDPMC | VMX_PROC_SECONDARY | \
 			 VMX_PROC_CR8_LOAD | VMX_PROC_CR8_STORE)
 
 /* Controls vmlab turns on and off at run time: they must be allowed. */
@@ -38,9 +46,7 @@ static int choose_pin_proc(const struct vmx_ctl_caps *caps,
 		*why = "external-interrupt or NMI exiting unavailable";
 		return -1;
 	}
-	if (vmx_adjust_control(caps->proc,
-			       VMX_PROC_HLT | VMX_PROC_UNCOND_IO | VMX_PROC_MWAIT |
-			       VMX_PROC_MONITOR | VMX_PROC_RDPMC | VMX_PROC_SECONDARY,
+	if (vmx_adjust_control(caps->proc, PROC_REQUIRED,
 			       VMX_PROC_MSR_BITMAPS | VMX_PROC_TSC_OFFSET |
 			       ((out->pin & VMX_PIN_VIRTUAL_NMIS) ? VMX_PROC_NMI_WINDOW : 0),
 			       &out->proc, &missing) ||
@@ -49,7 +55,7 @@ static int choose_pin_proc(const struct vmx_ctl_caps *caps,
 		return -1;
 	}
 	if (out->proc & PROC_FORBIDDEN) {
-		*why = "the CPU forces CR3/INVLPG/RDTSC/DR/CR8 exiting on (no TRUE controls?)";
+		*why = "the CPU forces CR3/INVLPG/RDTSC/DR exiting on (no TRUE controls?)";
 		return -1;
 	}
 	/* Set dynamically, never at start-up. */
@@ -77,18 +83,24 @@ static int choose_exit_entry(const struct vmx_ctl_caps *caps,
 {
 	__u32 missing;
 
+	/*
+	 * Debug controls: the guest's DR7 and DEBUGCTL live in the VMCS, so
+	 * the host's breakpoints never fire in the guest and the guest's do
+	 * not vanish at each exit.
+	 */
 	if (vmx_adjust_control(caps->exit,
-			       VMX_EXIT_HOST_64 | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER,
+			       VMX_EXIT_HOST_64 | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER |
+			       VMX_EXIT_SAVE_DEBUG,
 			       VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT,
 			       &out->exit, &missing)) {
-		*why = "64-bit host or EFER save/load on exit unavailable";
+		*why = "64-bit host, EFER save/load or debug-control save on exit unavailable";
 		return -1;
 	}
-	if (vmx_adjust_control(caps->entry, VMX_ENTRY_LOAD_EFER,
+	if (vmx_adjust_control(caps->entry, VMX_ENTRY_LOAD_EFER | VMX_ENTRY_LOAD_DEBUG,
 			       (out->exit & VMX_EXIT_LOAD_PAT) ? VMX_ENTRY_LOAD_PAT : 0,
 			       &out->entry, &missing) ||
 	    !((caps->entry >> 32) & VMX_ENTRY_IA32E)) {
-		*why = "EFER load or IA-32e mode on entry unavailable";
+		*why = "EFER or debug-control load, or IA-32e mode, on entry unavailable";
 		return -1;
 	}
 	/* IA-32e mode follows the guest's EFER.LMA at each entry. */

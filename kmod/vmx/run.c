@@ -85,6 +85,9 @@ static void decode_ept_violation(struct vmlab_exit *exit, u64 q)
 	exit->npf.write = q & EPT_VIOLATION_ACC_WRITE;
 	exit->npf.fetch = q & EPT_VIOLATION_ACC_INSTR;
 	exit->npf.present = q & EPT_VIOLATION_RWX_MASK;
+	/* Bit 7: a linear address was translated; bit 8: the access was to it. */
+	exit->npf.walk = (q & (BIT(7) | BIT(8))) != (BIT(7) | BIT(8));
+	exit->npf.vectoring = vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK;
 	exit->npf.insn_count = 0;
 	/* An EPT violation during an NMI handler's IRET unblocked NMIs. */
 	if (q & INTR_INFO_UNBLOCK_NMI)
@@ -92,17 +95,42 @@ static void decode_ept_violation(struct vmlab_exit *exit, u64 q)
 			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) | GUEST_INTR_STATE_NMI);
 }
 
-/* MOV to CR0/CR4 on a pinned bit: emulated here; anything else is unhandled. */
+/*
+ * CR8 is the guest's own TPR, kept here: with no TPR shadow, a MOV to CR8
+ * that did not exit would write the host's local APIC and could mask the
+ * host CPU's interrupts.  The guest has no local APIC that it could gate.
+ */
+static bool access_cr8(struct vmlab_vcpu *vcpu, u64 q)
+{
+	if (CR_TYPE(q) == 1) {
+		vmlab_set_reg(vcpu, CR_GPR(q), to_vmx(vcpu)->cr8);
+		return true;
+	}
+	if (vmlab_reg(vcpu, CR_GPR(q)) & ~0xfULL)
+		return false;
+	to_vmx(vcpu)->cr8 = vmlab_reg(vcpu, CR_GPR(q));
+	return true;
+}
+
+/*
+ * MOV to CR0/CR4 on a pinned bit and MOV to/from CR8: emulated here;
+ * anything else is unhandled.
+ */
 static void decode_cr_access(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit, u64 q)
 {
-	u64 value = vcpu->regs[CR_GPR(q)];
+	u64 value = vmlab_reg(vcpu, CR_GPR(q));
 	bool ok;
 
-	if (CR_TYPE(q) != 0 || (CR_NUM(q) != 0 && CR_NUM(q) != 4)) {
+	if (CR_NUM(q) == 8 && CR_TYPE(q) <= 1) {
+		ok = access_cr8(vcpu, q);
+	} else if (CR_TYPE(q) == 0 && CR_NUM(q) == 0) {
+		ok = vmx_write_cr0(vcpu, value);
+	} else if (CR_TYPE(q) == 0 && CR_NUM(q) == 4) {
+		ok = vmx_write_cr4(vcpu, value);
+	} else {
 		exit->kind = VMLAB_EK_UNHANDLED;
 		return;
 	}
-	ok = CR_NUM(q) == 0 ? vmx_write_cr0(vcpu, value) : vmx_write_cr4(vcpu, value);
 	if (ok)
 		vmlab_skip_insn(vcpu, exit->insn_len);
 	else
@@ -147,6 +175,10 @@ static void decode_reason(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit,
 		if ((exit->raw_info[2] & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR) {
 			forward_host_nmi(exit->raw_info[2]);
 			exit->kind = VMLAB_EK_EXTINT;
+		} else if ((exit->raw_info[2] & INTR_INFO_VECTOR_MASK) == X86_TRAP_AC) {
+			vmx_inject_exception(vcpu, X86_TRAP_AC, true,
+					     vmcs_read(VM_EXIT_INTR_ERROR_CODE), 0);
+			exit->kind = VMLAB_EK_NONE;
 		}
 		break;
 	case VMLAB_VMX_EXIT_INTERRUPT_WINDOW:
@@ -254,7 +286,7 @@ static void fail_entry(struct vmlab_exit *exit, u64 reason)
 static bool can_run_mode(void)
 {
 	return (vmx_ctls.proc2 & VMX_PROC2_UNRESTRICTED) ||
-	       (vmx_guest_cr0() & X86_CR0_PE);
+	       (vmx_guest_cr0() & (X86_CR0_PE | X86_CR0_PG)) == (X86_CR0_PE | X86_CR0_PG);
 }
 
 /*
@@ -277,6 +309,10 @@ void vmx_run(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit)
 	if (!can_run_mode()) {
 		fail_entry(exit, VMLAB_FAIL_ENTRY_NEEDS_UNRESTRICTED_GUEST);
 		return;
+	}
+	if (vmx->flush_pending) {
+		vmx_flush_tlb(vcpu);
+		vmx->flush_pending = false;
 	}
 	vmx_load_guest_msrs(vmx);
 	refresh_host_crs(vmx);

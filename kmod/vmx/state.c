@@ -110,14 +110,24 @@ static u64 vmx_guest_cr4(void)
 	return guest_view(GUEST_CR4, CR4_READ_SHADOW, CR4_GUEST_HOST_MASK);
 }
 
-/* The value the CPU runs with: the guest's, with VMX's fixed bits forced. */
-static u64 cr0_for_hw(u64 cr0)
+/*
+ * The CR0 bits VMX makes the CPU run with set: PE and PG too, unless the
+ * guest is unrestricted.  The guest/host mask covers them all, so that the
+ * guest reads (and vmlab judges) the CR0 it wrote, not the forced one.
+ */
+u64 vmx_cr0_pinned(void)
 {
 	u64 fixed0 = vmx_cr0_fixed0;
 
 	if (vmx_ctls.proc2 & VMX_PROC2_UNRESTRICTED)
 		fixed0 &= ~(X86_CR0_PE | X86_CR0_PG);
-	return (cr0 | fixed0) & vmx_cr0_fixed1;
+	return fixed0;
+}
+
+/* The value the CPU runs with: the guest's, with VMX's fixed bits forced. */
+static u64 cr0_for_hw(u64 cr0)
+{
+	return (cr0 | vmx_cr0_pinned()) & vmx_cr0_fixed1;
 }
 
 static u64 cr4_for_hw(u64 cr4)
@@ -246,7 +256,7 @@ void vmx_get_sregs(struct vmlab_vcpu *vcpu, struct vmlab_sregs *sregs)
 	sregs->cr4 = vmx_guest_cr4();
 	sregs->cr2 = to_vmx(vcpu)->cr2;
 	sregs->cr3 = vmcs_read(GUEST_CR3);
-	sregs->cr8 = 0;
+	sregs->cr8 = to_vmx(vcpu)->cr8;
 	sregs->efer = vmcs_read(GUEST_IA32_EFER);
 }
 
@@ -276,6 +286,7 @@ int vmx_set_sregs(struct vmlab_vcpu *vcpu, const struct vmlab_sregs *sregs)
 	vmcs_write(GUEST_CR4, cr4_for_hw(sregs->cr4));
 	vmcs_write(GUEST_CR3, sregs->cr3);
 	to_vmx(vcpu)->cr2 = sregs->cr2;
+	to_vmx(vcpu)->cr8 = sregs->cr8 & 0xf;
 	set_efer(sregs->efer);
 	vmx_flush_tlb(vcpu);
 	return 0;
@@ -286,6 +297,11 @@ int vmx_get_cpl(struct vmlab_vcpu *vcpu)
 	if (!(vmcs_read(GUEST_CR0) & X86_CR0_PE))
 		return 0;
 	return (vmcs_read(GUEST_SS_AR_BYTES) >> VMCS_AR_DPL_SHIFT) & 3;
+}
+
+u64 vmx_get_cr8(struct vmlab_vcpu *vcpu)
+{
+	return to_vmx(vcpu)->cr8;
 }
 
 u64 vmx_get_cr4(struct vmlab_vcpu *vcpu)
@@ -445,7 +461,11 @@ static void invvpid_single(u16 vpid)
 		u64 gva;
 	} desc = { vpid, 0 };
 
-	asm volatile("invvpid %0, %1" : : "m" (desc), "r" (vmx_invvpid_type) : "cc", "memory");
+	/* The fixup: VMX already off (reboot, CPU going down) is a no-op. */
+	asm volatile("1: invvpid %0, %1\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : "m" (desc), "r" (vmx_invvpid_type) : "cc", "memory");
 }
 
 static void invept_single(u64 eptp)
@@ -455,7 +475,10 @@ static void invept_single(u64 eptp)
 		u64 reserved;
 	} desc = { eptp, 0 };
 
-	asm volatile("invept %0, %1" : : "m" (desc), "r" (vmx_invept_type) : "cc", "memory");
+	asm volatile("1: invept %0, %1\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : "m" (desc), "r" (vmx_invept_type) : "cc", "memory");
 }
 
 /* Drops guest translations: EPT-derived ones and VPID-tagged linear ones. */

@@ -13,7 +13,9 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/trapnr.h>
 #include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/tlbflush.h>
@@ -69,16 +71,28 @@ static void vpid_free(u16 vpid)
 	spin_unlock(&vpid_lock);
 }
 
+/*
+ * VMCLEAR and VMPTRLD fault (#UD) when VMX was switched off under the
+ * vCPU (reboot, a CPU going down); the fixup makes that a no-op or a
+ * failed load, like the VMREAD/VMWRITE ones (vmx.h).
+ */
 static void __vmcs_clear(phys_addr_t pa)
 {
-	asm volatile("vmclear %0" : : "m" (pa) : "cc", "memory");
+	asm volatile("1: vmclear %0\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : "m" (pa) : "cc", "memory");
 }
 
 static bool __vmcs_load(phys_addr_t pa)
 {
-	u8 fail;
+	u8 fail = 1;
 
-	asm volatile("vmptrld %1; setna %0" : "=qm" (fail) : "m" (pa) : "cc", "memory");
+	asm volatile("1: vmptrld %1\n\t"
+		     "setna %0\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : "+qm" (fail) : "m" (pa) : "cc", "memory");
 	return !fail;
 }
 
@@ -128,6 +142,8 @@ static void vmcs_set_host_cpu_state(int cpu)
 	store_idt(&idt);
 	vmcs_write(HOST_IDTR_BASE, idt.address);
 	vmcs_write(HOST_GS_BASE, cpu_kernelmode_gs_base(cpu));
+	/* Per CPU: the kernel points it at this CPU's entry stack. */
+	vmcs_write(HOST_IA32_SYSENTER_ESP, (unsigned long)(cpu_entry_stack(cpu) + 1));
 }
 
 void vmx_vcpu_load(struct vmlab_vcpu *vcpu, int cpu)
@@ -147,11 +163,25 @@ void vmx_vcpu_load(struct vmlab_vcpu *vcpu, int cpu)
 		list_add(&vmx->loaded_link, this_cpu_ptr(&loaded_vmcss));
 		vmx->cpu = cpu;
 		local_irq_restore(flags);
+		/*
+		 * This CPU may cache translations of this EPT root or VPID
+		 * from an earlier stay, from before a slot went away, or of a
+		 * freed VM whose root or VPID this vCPU now reuses.
+		 */
+		vmx->flush_pending = true;
 	}
+	/*
+	 * Should VMPTRLD fail, no VMCS is current: VMWRITEs then fail
+	 * harmlessly instead of landing in another vCPU's VMCS, and the
+	 * entry fails (VMfailInvalid), which RUN reports as FAIL_ENTRY.
+	 */
 	if (this_cpu_read(current_vmcs) != vmx) {
-		if (!__vmcs_load(vmx->vmcs_pa))
+		if (__vmcs_load(vmx->vmcs_pa)) {
+			this_cpu_write(current_vmcs, vmx);
+		} else {
 			pr_err_ratelimited("vmlab: VMPTRLD failed on CPU %d\n", cpu);
-		this_cpu_write(current_vmcs, vmx);
+			this_cpu_write(current_vmcs, NULL);
+		}
 	}
 	if (moved)
 		vmcs_set_host_cpu_state(cpu);
@@ -166,9 +196,10 @@ void vmx_load_guest_msrs(struct vmx_vcpu *vmx)
 
 	if (vmx->guest_msrs_loaded)
 		return;
+	/* _safe: a host without RDTSCP/RDPID has no TSC_AUX to swap. */
 	for (i = 0; i < VMX_NR_LAZY_MSRS; i++) {
-		rdmsrl(lazy_msr_index[i], vmx->host_msrs[i]);
-		wrmsrl(lazy_msr_index[i], vmx->guest_msrs[i]);
+		rdmsrl_safe(lazy_msr_index[i], &vmx->host_msrs[i]);
+		wrmsrl_safe(lazy_msr_index[i], vmx->guest_msrs[i]);
 	}
 	vmx->guest_msrs_loaded = true;
 }
@@ -182,7 +213,7 @@ static void vmx_put_guest_msrs(struct vmx_vcpu *vmx)
 		return;
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->guest_msrs[VMX_MSR_KERNEL_GS_BASE]);
 	for (i = 0; i < VMX_NR_LAZY_MSRS; i++)
-		wrmsrl(lazy_msr_index[i], vmx->host_msrs[i]);
+		wrmsrl_safe(lazy_msr_index[i], vmx->host_msrs[i]);
 	vmx->guest_msrs_loaded = false;
 }
 
@@ -232,7 +263,9 @@ int vmx_set_lazy_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 
 	if (i < 0)
 		return -ENOENT;
-	if (i == VMX_MSR_TSC_AUX && (value >> 32))
+	if (i == VMX_MSR_TSC_AUX && ((value >> 32) || !vmlab_host_has_tsc_aux()))
+		return -EINVAL;
+	if (i == VMX_MSR_SFMASK && (value >> 32))
 		return -EINVAL;
 	if (i != VMX_MSR_TSC_AUX && i != VMX_MSR_SFMASK && i != VMX_MSR_STAR &&
 	    !__is_canonical_address(value, boot_cpu_data.x86_virt_bits))
@@ -240,7 +273,7 @@ int vmx_set_lazy_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 	preempt_disable();
 	vmx->guest_msrs[i] = value;
 	if (vmx->guest_msrs_loaded)
-		wrmsrl(index, value);
+		wrmsrl_safe(index, value);
 	preempt_enable();
 	return 0;
 }
@@ -265,8 +298,6 @@ static void vmcs_setup_constant(struct vmx_vcpu *vmx)
 	vmcs_write(HOST_RIP, (unsigned long)vmlab_vmx_exit);
 	rdmsrl(MSR_IA32_SYSENTER_CS, v);
 	vmcs_write(HOST_IA32_SYSENTER_CS, v);
-	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
-	vmcs_write(HOST_IA32_SYSENTER_ESP, v);
 	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
 	vmcs_write(HOST_IA32_SYSENTER_EIP, v);
 	rdmsrl(MSR_EFER, v);
@@ -278,10 +309,17 @@ static void vmcs_setup_constant(struct vmx_vcpu *vmx)
 
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_ctls.pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_ctls.proc);
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmx_ctls.proc2);
+	/* With all VPIDs taken, this vCPU runs untagged (VPID 0 cannot be used). */
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL,
+		   vmx->vpid ? vmx_ctls.proc2 : vmx_ctls.proc2 & ~VMX_PROC2_VPID);
 	vmcs_write(VM_EXIT_CONTROLS, vmx_ctls.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_ctls.entry);
-	vmcs_write(EXCEPTION_BITMAP, 0);
+	/*
+	 * #AC goes back to the guest through us: an #AC whose delivery
+	 * raises #AC again would otherwise hold the CPU in microcode for
+	 * good (CVE-2015-5307).
+	 */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_AC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -296,7 +334,7 @@ static void vmcs_setup_constant(struct vmx_vcpu *vmx)
 	if (vmx->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vmx->vpid);
 	/* The guest owns CR0/CR4 but for the bits VMX pins. */
-	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG));
+	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_pinned());
 	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cr4_fixed0 | ~vmx_cr4_fixed1);
 }
 
@@ -332,6 +370,13 @@ int vmx_vcpu_create(struct vmlab_vcpu *vcpu)
 	cpu = get_cpu();
 	__vmcs_clear(vmx->vmcs_pa);
 	vmx_vcpu_load(vcpu, cpu);
+	/* VMX off here (a reboot under way) or VMPTRLD refused: no vCPU. */
+	if (this_cpu_read(current_vmcs) != vmx) {
+		vmx_vcpu_put(vcpu);
+		put_cpu();
+		vmx_vcpu_free(vcpu);
+		return -EIO;
+	}
 	vmcs_setup_constant(vmx);
 	vmcs_set_ept(vcpu);
 	vmx_reset_guest_state(vcpu);

@@ -2,6 +2,7 @@
 /*
  * Intel VMX backend: detection and VMXON/VMXOFF per CPU.
  */
+#include <linux/moduleparam.h>
 #include <linux/errno.h>
 #include <asm/asm.h>
 #include <asm/cpufeature.h>
@@ -111,6 +112,14 @@ static u64 vmx_cap(u64 basic, u32 true_msr, u32 msr)
 	return v;
 }
 
+/*
+ * Lets the tests see what a CPU without unrestricted guest does: a guest
+ * in real mode, or protected mode without paging, is refused at RUN.
+ */
+static bool unrestricted_guest = true;
+module_param(unrestricted_guest, bool, 0444);
+MODULE_PARM_DESC(unrestricted_guest, "VMX: use unrestricted guest where the CPU has it (default on)");
+
 /* Reads the capability MSRs and picks the controls (controls.c). */
 static int vmx_read_controls(u64 basic, const char **why)
 {
@@ -122,7 +131,11 @@ static int vmx_read_controls(u64 basic, const char **why)
 	c.entry = vmx_cap(basic, MSR_IA32_VMX_TRUE_ENTRY_CTLS, MSR_IA32_VMX_ENTRY_CTLS);
 	c.proc2 = 0;
 	rdmsrl_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &c.proc2);
-	return vmx_choose_controls(&c, &vmx_ctls, why) ? -EOPNOTSUPP : 0;
+	if (vmx_choose_controls(&c, &vmx_ctls, why))
+		return -EOPNOTSUPP;
+	if (!unrestricted_guest)
+		vmx_ctls.proc2 &= ~VMX_PROC2_UNRESTRICTED;
+	return 0;
 }
 
 static int vmx_probe(struct vmlab_caps *caps, const char **why)
@@ -181,6 +194,9 @@ static int vmx_probe(struct vmlab_caps *caps, const char **why)
 			    &caps->raw[VMLAB_CAPS_RAW_VMX_PROCBASED2]);
 	caps->raw[VMLAB_CAPS_RAW_VMX_EPT_VPID] = ept;
 	rdmsrl_safe(MSR_IA32_VMX_MISC, &caps->raw[VMLAB_CAPS_RAW_VMX_MISC]);
+	caps->raw[VMLAB_CAPS_RAW_VMX_PIN_PROC] = vmx_ctls.pin | (u64)vmx_ctls.proc << 32;
+	caps->raw[VMLAB_CAPS_RAW_VMX_PROC2] = vmx_ctls.proc2;
+	caps->raw[VMLAB_CAPS_RAW_VMX_EXIT_ENTRY] = vmx_ctls.exit | (u64)vmx_ctls.entry << 32;
 	return 0;
 }
 
@@ -339,6 +355,7 @@ const struct vmlab_backend_ops vmlab_vmx_ops = {
 	.get_segment		= vmx_get_segment,
 	.get_cpl		= vmx_get_cpl,
 	.get_cr4		= vmx_get_cr4,
+	.get_cr8		= vmx_get_cr8,
 	.get_msr		= vmx_get_msr,
 	.set_msr		= vmx_set_msr,
 	.interrupt_allowed	= vmx_interrupt_allowed,

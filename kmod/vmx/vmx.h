@@ -22,9 +22,11 @@ struct vmx_vcpu {
 	phys_addr_t vmcs_pa;
 	int cpu;			/* where the VMCS is loaded, or -1 */
 	bool launched;			/* VMRESUME, not VMLAUNCH, next */
+	bool flush_pending;		/* INVEPT/INVVPID before the next entry */
 	struct list_head loaded_link;	/* on that CPU's list */
 	u16 vpid;
 	u64 cr2;
+	u64 cr8;			/* the guest's TPR: CR8 accesses exit */
 	unsigned long host_cr3, host_cr4;
 
 	u64 guest_msrs[VMX_NR_LAZY_MSRS];
@@ -89,7 +91,9 @@ void vmx_get_segment(struct vmlab_vcpu *vcpu, enum vmlab_seg seg,
 		     struct vmlab_segment *out);
 int vmx_get_cpl(struct vmlab_vcpu *vcpu);
 u64 vmx_get_cr4(struct vmlab_vcpu *vcpu);
+u64 vmx_get_cr8(struct vmlab_vcpu *vcpu);
 u64 vmx_guest_cr0(void);
+u64 vmx_cr0_pinned(void);
 int vmx_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value);
 int vmx_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value);
 bool vmx_interrupt_allowed(struct vmlab_vcpu *vcpu);

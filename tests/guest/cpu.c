@@ -4,13 +4,15 @@
  * the XMM registers the host set with SET_XSAVE, CPUID from the host's
  * table, MSRs in both directions and the #GP of an unknown one, HLT,
  * registers the host reads and replaces at a HLT, and VMMCALL, which
- * the module leaves to userspace.  Or, with CPU_SCENARIO_TRIPLE, a
- * triple fault.
+ * the module leaves to userspace.  Or one of the CPU_SCENARIO_* cases:
+ * a triple fault, or an event or a page walk that touches MMIO space.
  */
 #include "guest.h"
 #include "cpu.h"
 
 #define CR4_OSXSAVE		(1ULL << 18)
+#define DR6_BS			(1ULL << 14)
+#define DR6_INIT		0xffff0ff0ULL
 #define CPUID_1_ECX_VMX		(1u << 5)
 #define CPUID_1_ECX_XSAVE	(1u << 26)
 #define CPUID_1_ECX_OSXSAVE	(1u << 27)
@@ -18,12 +20,25 @@
 #define CPUID_81_ECX_SVM	(1u << 2)
 #define CPUID_81_EDX_RDTSCP	(1u << 27)
 
+void single_step(void);
+extern const char single_step_after[];
 void hlt_once(void);
 void regs_test(const uint64_t *in, uint64_t *out);
 uint64_t do_vmmcall(void);
 uint64_t do_vmcall(void);
 extern const char hlt_once_after[], regs_test_after_hlt[], do_vmmcall_insn[];
 extern const char do_vmcall_insn[];
+
+/* TF set by POPF traps after the instruction that follows it. */
+asm(".text\n"
+    ".globl single_step, single_step_after\n"
+    "single_step:\n"
+    "	pushfq\n"
+    "	orq $0x100, (%rsp)\n"
+    "	popfq\n"
+    "	nop\n"
+    "single_step_after:\n"
+    "	ret\n");
 
 asm(".text\n"
     ".globl hlt_once, hlt_once_after\n"
@@ -287,6 +302,34 @@ static void check_regs(void)
 }
 
 /* The hypercall instruction of the CPU's vendor: VMCALL on Intel, VMMCALL elsewhere. */
+/*
+ * A single-step trap reaches the guest's handler once, after the stepped
+ * instruction, with DR6.BS: the module intercepts #DB and gives it back.
+ */
+static void check_single_step(void)
+{
+	guest_db_count = 0;
+	guest_db_armed = 1;
+	single_step();
+	guest_db_armed = 0;
+	GCHECK_EQ(guest_db_count, 1);
+	GCHECK_EQ(guest_db_rip, (uintptr_t)single_step_after);
+	GCHECK_EQ(guest_db_dr6 & DR6_BS, DR6_BS);
+	asm volatile("mov %0, %%dr6" : : "r"(DR6_INIT));
+}
+
+/*
+ * CR8 keeps what the guest writes.  (Reserved bits are #GP on hardware,
+ * not in QEMU's SVM, so they are not tried.)
+ */
+static void check_cr8(void)
+{
+	uint64_t v = 0;
+
+	asm volatile("mov %1, %%cr8; mov %%cr8, %0" : "=r"(v) : "r"((uint64_t)CPU_GUEST_TPR));
+	GCHECK_EQ(v, CPU_GUEST_TPR);
+}
+
 static void check_vmmcall(void)
 {
 	uint32_t r[4];
@@ -312,10 +355,46 @@ static void triple_fault(void)
 	puts("survived a triple fault\n");
 }
 
+/*
+ * Neither of these accesses is the instruction's own: the module must not
+ * emulate INT or the load as an MMIO access, but stop with an internal
+ * error naming the address.
+ */
+static void idt_in_mmio(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = { 0xfff, GUEST_MMIO_BASE };
+
+	report(CPU_MARK_IDT_IN_MMIO);
+	asm volatile("lidt %0; int $0x20" : : "m"(idtr) : "memory");
+	puts("INT through an IDT in MMIO space completed\n");
+}
+
+static void pt_in_mmio(void)
+{
+	volatile uint64_t *pml4 = (uint64_t *)GUEST_PML4;
+	uint64_t v;
+
+	pml4[1] = GUEST_MMIO_BASE | 3;	/* present, writable: a PDPT in MMIO */
+	asm volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" : : : "rax", "memory");
+	report(CPU_MARK_PT_IN_MMIO);
+	v = *(volatile uint64_t *)CPU_PT_IN_MMIO_LA;
+	gprintf("a load through a PDPT in MMIO space read %lx\n", (unsigned long)v);
+}
+
 int guest_main(void)
 {
-	if (guest_param(0) == CPU_SCENARIO_TRIPLE) {
+	switch (guest_param(0)) {
+	case CPU_SCENARIO_TRIPLE:
 		triple_fault();
+		return 1;
+	case CPU_SCENARIO_IDT_IN_MMIO:
+		idt_in_mmio();
+		return 1;
+	case CPU_SCENARIO_PT_IN_MMIO:
+		pt_in_mmio();
 		return 1;
 	}
 	xsave_state();
@@ -324,5 +403,7 @@ int guest_main(void)
 	check_hlt();
 	check_regs();
 	check_vmmcall();
+	check_single_step();
+	check_cr8();
 	return 0;
 }

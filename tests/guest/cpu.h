@@ -12,6 +12,8 @@
 /* guest_param(0): what the guest does. */
 #define CPU_SCENARIO_ALL	0	/* every check below, in order */
 #define CPU_SCENARIO_TRIPLE	1	/* a triple fault */
+#define CPU_SCENARIO_IDT_IN_MMIO 2	/* INT through an IDT outside RAM */
+#define CPU_SCENARIO_PT_IN_MMIO	3	/* a load through a PDPT outside RAM */
 /* guest_param(1): the vCPU id the host created. */
 
 /* CPUID: leaves the host adds to the default table. */
@@ -52,6 +54,14 @@
 #define CPU_MARK_REGS		0x4c540002	/* registers below, then HLT */
 #define CPU_MARK_VMMCALL	0x4c540003	/* then the RIP of VMMCALL */
 #define CPU_MARK_TRIPLE		0x4c540004
+
+/* The TPR the guest leaves in CR8 when it ends. */
+#define CPU_GUEST_TPR		9
+#define CPU_MARK_IDT_IN_MMIO	0x4c540005
+#define CPU_MARK_PT_IN_MMIO	0x4c540006
+
+/* The linear address CPU_SCENARIO_PT_IN_MMIO loads from: PML4 entry 1. */
+#define CPU_PT_IN_MMIO_LA	0x8000000000ULL
 
 /* Registers at the REGS HLT: rax..r15 except rsp, guest's and host's. */
 static inline uint64_t cpu_guest_reg(unsigned int i)

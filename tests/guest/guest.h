@@ -18,6 +18,7 @@
 #define X86_EFLAGS_PF	0x0004
 #define X86_EFLAGS_ZF	0x0040
 #define X86_EFLAGS_SF	0x0080
+#define X86_EFLAGS_TF	0x0100
 #define X86_EFLAGS_IF	0x0200
 #define X86_EFLAGS_DF	0x0400
 #define X86_EFLAGS_OF	0x0800
@@ -34,6 +35,7 @@
 #define EFER_SVME		(1ULL << 12)
 
 #define VEC_DE	0
+#define VEC_DB	1
 #define VEC_NMI	2
 #define VEC_BP	3
 #define VEC_UD	6
@@ -79,6 +81,14 @@ extern volatile uint64_t guest_last_irq_rflags;
 extern volatile uint64_t guest_recover_rip;
 extern volatile uint32_t guest_fault_vector;
 extern volatile uint64_t guest_fault_error;
+
+/*
+ * With guest_db_armed, a #DB is counted, its RIP and DR6 kept, and the
+ * trap flag cleared in the frame it returns to.
+ */
+extern volatile int guest_db_armed;
+extern volatile uint32_t guest_db_count;
+extern volatile uint64_t guest_db_rip, guest_db_dr6;
 
 /*
  * ASM_SAFE("insn", outputs : inputs : clobbers): runs one asm statement

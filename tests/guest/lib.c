@@ -7,6 +7,9 @@ volatile uint32_t guest_last_vector;
 volatile uint64_t guest_last_irq_rip;
 volatile uint64_t guest_last_irq_rflags;
 volatile uint64_t guest_recover_rip;
+volatile int guest_db_armed;
+volatile uint32_t guest_db_count;
+volatile uint64_t guest_db_rip, guest_db_dr6;
 volatile uint32_t guest_fault_vector;
 volatile uint64_t guest_fault_error;
 
@@ -176,6 +179,16 @@ void guest_isr(struct guest_frame *f)
 		guest_last_vector = f->vector;
 		guest_last_irq_rip = f->rip;
 		guest_last_irq_rflags = f->rflags;
+		return;
+	}
+	if (f->vector == VEC_DB && guest_db_armed) {
+		uint64_t dr6;
+
+		asm volatile("mov %%dr6, %0" : "=r"(dr6));
+		guest_db_count++;
+		guest_db_rip = f->rip;
+		guest_db_dr6 = dr6;
+		f->rflags &= ~X86_EFLAGS_TF;	/* one step is enough */
 		return;
 	}
 	if (guest_recover_rip) {

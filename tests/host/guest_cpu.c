@@ -41,6 +41,8 @@ static struct cpu_state {
 	int got_msrs;
 	uint8_t xsave[4096];
 	int got_xsave;
+	uint64_t sregs_cr8, run_cr8;
+	int got_sregs;
 } cs;
 
 static struct guest g;
@@ -216,6 +218,8 @@ static enum guest_action cpu_exit(struct guest *gg, void *arg)
 
 static void guest_runs_cpu_checks_with_host_set_state(void)
 {
+	struct vmlab_sregs sregs;
+
 	memset(&cs, 0, sizeof(cs));
 	if (guest_create_id(&g, "cpu", VCPU_ID))
 		return;
@@ -247,6 +251,11 @@ static void guest_runs_cpu_checks_with_host_set_state(void)
 		cs.got_msrs = get_msrs(g.vcpu, m, 14);
 		if (ioctl(g.vcpu, VMLAB_GET_XSAVE, cs.xsave) == 0)
 			cs.got_xsave = 1;
+		if (ioctl(g.vcpu, VMLAB_GET_SREGS, &sregs) == 0) {
+			cs.got_sregs = 1;
+			cs.sregs_cr8 = sregs.cr8;
+		}
+		cs.run_cr8 = g.run->cr8;
 	}
 	guest_close(&g);
 }
@@ -311,6 +320,18 @@ static void vmmcall_is_unhandled_with_rip_on_it(void)
 	CHECK_EQ(cs.vmmcalls, 1);
 	CHECK(cs.vmmcall_ok, "wrong RIP");
 	CHECK_EQ(cs.vmmcall_backend, host_is_svm() ? VMLAB_BACKEND_SVM : VMLAB_BACKEND_VMX);
+}
+
+/*
+ * The guest's CR8 is its own TPR (on VMX, not the host's local APIC):
+ * what it wrote last is what GET_SREGS and the run page show.
+ */
+static void guest_cr8_is_its_own_tpr(void)
+{
+	NEED_RUN();
+	CHECK(cs.got_sregs, "GET_SREGS failed");
+	CHECK_EQ(cs.sregs_cr8, CPU_GUEST_TPR);
+	CHECK_EQ(cs.run_cr8, CPU_GUEST_TPR);
 }
 
 static void xsave_carries_xmm_registers_both_ways(void)
@@ -427,6 +448,49 @@ static void triple_fault_ends_in_a_shutdown_exit(void)
 	guest_close(&h);
 }
 
+static enum guest_action expect_internal_error(struct guest *gg, void *arg)
+{
+	(void)arg;
+	return gg->run->exit_reason == VMLAB_EXIT_INTERNAL_ERROR ? GUEST_STOP : GUEST_UNEXPECTED;
+}
+
+/*
+ * Runs cpu's @scenario to an internal error that names @gpa with
+ * @suberror, after the guest reported @mark.  An MMIO exit (the INT or the
+ * load emulated against the IDT or page-table address) fails the case.
+ */
+static void guest_access_ends_in_internal_error(uint64_t scenario, uint32_t mark,
+						uint32_t suberror, uint64_t gpa)
+{
+	struct guest h;
+
+	if (guest_create(&h, "cpu"))
+		return;
+	guest_set_param(&h, 0, scenario);
+	CHECK_EQ(guest_run(&h, expect_internal_error, NULL), 1);
+	CHECK_EQ(guest_report(&h, 0), mark);
+	CHECK_EQ(h.nreports, 1);
+	CHECK_EQ(h.run->internal.suberror, suberror);
+	CHECK(h.run->internal.ndata >= 1, "ndata %u", h.run->internal.ndata);
+	CHECK_EQ(h.run->internal.data[0], gpa);
+	guest_close(&h);
+}
+
+/* The IDT entry of INT 0x20 (16 bytes each) is read from MMIO space. */
+static void event_through_an_idt_in_mmio_is_an_internal_error(void)
+{
+	guest_access_ends_in_internal_error(CPU_SCENARIO_IDT_IN_MMIO, CPU_MARK_IDT_IN_MMIO,
+					    VMLAB_INTERNAL_EVENT_DELIVERY,
+					    GUEST_MMIO_BASE + 0x20 * 16);
+}
+
+/* The page walk reads PDPT entry 0 from MMIO space. */
+static void page_walk_through_mmio_is_an_internal_error(void)
+{
+	guest_access_ends_in_internal_error(CPU_SCENARIO_PT_IN_MMIO, CPU_MARK_PT_IN_MMIO,
+					    VMLAB_INTERNAL_GUEST_MEMORY, GUEST_MMIO_BASE);
+}
+
 /*
  * Paging on with EFER.LME but without PAE (and LMA clear): both VMRUN and
  * VM entry refuse it; fixed, the vCPU runs.
@@ -485,12 +549,15 @@ int main(void)
 		return 0;
 	}
 	RUN(guest_runs_cpu_checks_with_host_set_state);
+	RUN(event_through_an_idt_in_mmio_is_an_internal_error);
+	RUN(page_walk_through_mmio_is_an_internal_error);
 	RUN(cpuid_table_reaches_the_guest);
 	RUN(msrs_the_guest_wrote_are_what_get_msrs_reads);
 	RUN(hlt_exits_past_the_hlt_and_resumes);
 	RUN(registers_read_and_replaced_at_a_hlt);
 	RUN(vmmcall_is_unhandled_with_rip_on_it);
 	RUN(xsave_carries_xmm_registers_both_ways);
+	RUN(guest_cr8_is_its_own_tpr);
 	RUN(msr_ioctls_count_entries_up_to_the_first_failure);
 	RUN(regs_ioctls_round_trip);
 	RUN(triple_fault_ends_in_a_shutdown_exit);

@@ -4,8 +4,7 @@
  * vm_threads.c): a VM with anonymous RAM at guest-physical 0, vCPUs
  * whose code is a few bytes the test writes into that RAM, and their
  * run pages.  Failures are reported through CHECK against the running
- * case; a backend without vCPUs yet (VMX: VMLAB_CREATE_VCPU fails with
- * EOPNOTSUPP) makes the case SKIP instead.
+ * case.
  */
 #ifndef VMLAB_VM_UTIL_H
 #define VMLAB_VM_UTIL_H
@@ -111,18 +110,11 @@ static inline void tvm_put(struct tvm *t, uint64_t gpa, const void *bytes, size_
 	memcpy(t->mem + gpa, bytes, n);
 }
 
-/*
- * Creates vCPU @id with its run page.  Returns 0; -1 after a failure,
- * or after marking the case skipped when the backend has no vCPUs.
- */
+/* Creates vCPU @id with its run page.  Returns 0; -1 after a failure. */
 static inline int tvcpu_open(struct tvm *t, unsigned long id, struct tvcpu *c)
 {
 	c->run = NULL;
 	c->fd = ioctl(t->fd, VMLAB_CREATE_VCPU, id);
-	if (c->fd < 0 && errno == EOPNOTSUPP && !host_is_svm()) {
-		check_skip("this backend cannot create vCPUs yet");
-		return -1;
-	}
 	CHECK(c->fd >= 0, "CREATE_VCPU %lu: %s", id, strerror(errno));
 	if (c->fd < 0)
 		return -1;

@@ -72,6 +72,8 @@ static void bochs_skylake_gets_everything_vmlab_uses(void)
 	CHECK(c.proc & VMX_PROC_MSR_BITMAPS);
 	CHECK(c.proc & VMX_PROC_TSC_OFFSET);
 	CHECK(!(c.proc & (VMX_PROC_CR3_LOAD | VMX_PROC_CR3_STORE | VMX_PROC_INVLPG)));
+	CHECK_EQ(c.proc & (VMX_PROC_CR8_LOAD | VMX_PROC_CR8_STORE | VMX_PROC_RDPMC),
+		 VMX_PROC_CR8_LOAD | VMX_PROC_CR8_STORE | VMX_PROC_RDPMC);
 	CHECK(!(c.proc & (VMX_PROC_INTR_WINDOW | VMX_PROC_NMI_WINDOW)), "window exits start off");
 	CHECK_EQ(c.proc & 0x04006172, 0x04006172);	/* forced bits kept */
 	CHECK_EQ(c.proc2, VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED | VMX_PROC2_VPID |
@@ -82,6 +84,8 @@ static void bochs_skylake_gets_everything_vmlab_uses(void)
 		 VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT);
 	CHECK(c.entry & VMX_ENTRY_LOAD_EFER);
 	CHECK(c.entry & VMX_ENTRY_LOAD_PAT);
+	CHECK(c.exit & VMX_EXIT_SAVE_DEBUG);
+	CHECK(c.entry & VMX_ENTRY_LOAD_DEBUG);
 	CHECK(!(c.entry & VMX_ENTRY_IA32E), "IA-32e mode follows the guest");
 }
 
@@ -102,6 +106,8 @@ static void real_hosts_get_the_controls_they_offer(void)
 			 VMX_PROC2_RDTSCP);
 		CHECK(c.exit & VMX_EXIT_LOAD_PAT);
 		CHECK(c.entry & VMX_ENTRY_LOAD_EFER);
+		CHECK(c.proc & VMX_PROC_CR8_LOAD);
+		CHECK((c.exit & VMX_EXIT_SAVE_DEBUG) && (c.entry & VMX_ENTRY_LOAD_DEBUG));
 		/* Every bit set is allowed, every forced bit is set. */
 		CHECK_EQ(c.proc & ~(__u32)(hosts[i]->proc >> 32), 0);
 		CHECK_EQ(c.exit & ~(__u32)(hosts[i]->exit >> 32), 0);
@@ -166,6 +172,27 @@ static void required_dynamic_controls_must_be_allowed(void)
 	CHECK_EQ(vmx_choose_controls(&caps, &c, &why), -1);
 }
 
+/*
+ * Without CR8 exiting a guest's MOV to CR8 would set the host's TPR; a
+ * CPU that cannot exit on it (or on debug-control save/load) is refused.
+ */
+static void cr8_exiting_and_debug_controls_are_required(void)
+{
+	struct vmx_ctl_caps caps = bochs_skylake;
+	struct vmx_controls c;
+	const char *why = NULL;
+
+	caps.proc &= ~((__u64)VMX_PROC_CR8_STORE << 32);
+	CHECK_EQ(vmx_choose_controls(&caps, &c, &why), -1);
+	caps = bochs_skylake;
+	caps.exit &= ~((__u64)VMX_EXIT_SAVE_DEBUG << 32);
+	CHECK_EQ(vmx_choose_controls(&caps, &c, &why), -1);
+	CHECK(why && strstr(why, "debug"), "%s", why ? why : "(null)");
+	caps = bochs_skylake;
+	caps.entry &= ~((__u64)VMX_ENTRY_LOAD_DEBUG << 32);
+	CHECK_EQ(vmx_choose_controls(&caps, &c, &why), -1);
+}
+
 int main(void)
 {
 	check_prog = "vmx_controls";
@@ -176,5 +203,6 @@ int main(void)
 	RUN(no_secondary_controls_means_no_ept);
 	RUN(missing_optional_features_are_left_out_not_assumed);
 	RUN(required_dynamic_controls_must_be_allowed);
+	RUN(cr8_exiting_and_debug_controls_are_required);
 	return check_done();
 }
