@@ -35,7 +35,7 @@ static bool msr_is_inert(u32 index)
 }
 
 /* Each PAT entry must name a memory type that exists (not 2, 3, or > 7). */
-bool vmlab_pat_valid(u64 pat)
+static bool pat_valid(u64 pat)
 {
 	unsigned int i;
 
@@ -75,10 +75,32 @@ int vmlab_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value)
 	return -EINVAL;
 }
 
+/*
+ * Values a CPU refuses (#GP) whichever backend keeps the MSR.  TSC_AUX
+ * exists only with RDTSCP or RDPID: the backends swap it with the host's.
+ */
+static bool msr_value_valid(u32 index, u64 value)
+{
+	switch (index) {
+	case MSR_IA32_CR_PAT:
+		return pat_valid(value);
+	case MSR_TSC_AUX:
+		return !(value >> 32) &&
+		       (boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID));
+	case MSR_SYSCALL_MASK:
+		return !(value >> 32);
+	default:
+		return true;
+	}
+}
+
 int vmlab_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 {
-	int r = vmlab_ops->set_msr(vcpu, index, value);
+	int r;
 
+	if (!msr_value_valid(index, value))
+		return -EINVAL;
+	r = vmlab_ops->set_msr(vcpu, index, value);
 	if (r != -ENOENT)
 		return r;
 	switch (index) {

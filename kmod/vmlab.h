@@ -296,12 +296,6 @@ static inline void vmlab_skip_insn(struct vmlab_vcpu *vcpu, u32 len)
 	vmlab_ops->clear_interrupt_shadow(vcpu);
 }
 
-/* The host has an IA32_TSC_AUX to swap (it is #GP without these). */
-static inline bool vmlab_host_has_tsc_aux(void)
-{
-	return boot_cpu_has(X86_FEATURE_RDTSCP) || boot_cpu_has(X86_FEATURE_RDPID);
-}
-
 /* hw.c: reference-counted virtualization on all online CPUs. */
 int vmlab_hw_init(void);
 void vmlab_hw_exit(void);
@@ -350,7 +344,6 @@ int vmlab_complete_userspace_io(struct vmlab_vcpu *vcpu);
 /* msr.c */
 int vmlab_get_msr(struct vmlab_vcpu *vcpu, u32 index, u64 *value);
 int vmlab_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value);
-bool vmlab_pat_valid(u64 pat);
 
 /* pio.c and mmio.c */
 int vmlab_handle_io(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit);

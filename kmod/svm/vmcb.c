@@ -366,16 +366,12 @@ int svm_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 		save->efer = (value & ~EFER_LMA) | (save->efer & EFER_LMA) | EFER_SVME;
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!vmlab_pat_valid(value))
-			return -EINVAL;
 		save->g_pat = value;
 		return 0;
 	case MSR_IA32_TSC:
 		svm->vmcb->control.tsc_offset = value - rdtsc();
 		return 0;
 	case MSR_TSC_AUX:
-		if ((value >> 32) || !vmlab_host_has_tsc_aux())
-			return -EINVAL;
 		svm->tsc_aux = value;
 		return 0;
 	case MSR_STAR:
@@ -388,8 +384,6 @@ int svm_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 		save->cstar = value;
 		return 0;
 	case MSR_SYSCALL_MASK:
-		if (value >> 32)
-			return -EINVAL;
 		save->sfmask = value;
 		return 0;
 	case MSR_KERNEL_GS_BASE:

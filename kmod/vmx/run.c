@@ -100,15 +100,15 @@ static void decode_ept_violation(struct vmlab_exit *exit, u64 q)
  * that did not exit would write the host's local APIC and could mask the
  * host CPU's interrupts.  The guest has no local APIC that it could gate.
  */
-static bool access_cr8(struct vmlab_vcpu *vcpu, u64 q)
+static bool access_cr8(struct vmlab_vcpu *vcpu, u64 q, u64 value)
 {
 	if (CR_TYPE(q) == 1) {
 		vmlab_set_reg(vcpu, CR_GPR(q), to_vmx(vcpu)->cr8);
 		return true;
 	}
-	if (vmlab_reg(vcpu, CR_GPR(q)) & ~0xfULL)
+	if (value & ~0xfULL)
 		return false;
-	to_vmx(vcpu)->cr8 = vmlab_reg(vcpu, CR_GPR(q));
+	to_vmx(vcpu)->cr8 = value;
 	return true;
 }
 
@@ -122,7 +122,7 @@ static void decode_cr_access(struct vmlab_vcpu *vcpu, struct vmlab_exit *exit, u
 	bool ok;
 
 	if (CR_NUM(q) == 8 && CR_TYPE(q) <= 1) {
-		ok = access_cr8(vcpu, q);
+		ok = access_cr8(vcpu, q, value);
 	} else if (CR_TYPE(q) == 0 && CR_NUM(q) == 0) {
 		ok = vmx_write_cr0(vcpu, value);
 	} else if (CR_TYPE(q) == 0 && CR_NUM(q) == 4) {

@@ -355,8 +355,6 @@ int vmx_set_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 		set_efer(value);
 		return 0;
 	case MSR_IA32_CR_PAT:
-		if (!vmlab_pat_valid(value))
-			return -EINVAL;
 		vmcs_write(GUEST_IA32_PAT, value);
 		return 0;
 	case MSR_IA32_TSC:

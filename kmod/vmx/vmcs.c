@@ -263,10 +263,6 @@ int vmx_set_lazy_msr(struct vmlab_vcpu *vcpu, u32 index, u64 value)
 
 	if (i < 0)
 		return -ENOENT;
-	if (i == VMX_MSR_TSC_AUX && ((value >> 32) || !vmlab_host_has_tsc_aux()))
-		return -EINVAL;
-	if (i == VMX_MSR_SFMASK && (value >> 32))
-		return -EINVAL;
 	if (i != VMX_MSR_TSC_AUX && i != VMX_MSR_SFMASK && i != VMX_MSR_STAR &&
 	    !__is_canonical_address(value, boot_cpu_data.x86_virt_bits))
 		return -EINVAL;
